@@ -1,0 +1,16 @@
+/**
+ * jasyncio: Python's asyncio for Java 25.
+ *
+ * <p>{@link org.jasyncio} holds the core (event loop, futures, tasks, combinators, runners,
+ * timeouts, task groups, context variables); {@link org.jasyncio.locks} the
+ * synchronization primitives. Internals live in {@code org.jasyncio.internal}, which is not
+ * exported.
+ *
+ * <p>jasyncio reaches the JDK's virtual-thread scheduler hook by reflection: run with
+ * {@code --add-opens java.base/java.lang=org.jasyncio} on the module path (or
+ * {@code =ALL-UNNAMED} on the class path).
+ */
+module org.jasyncio {
+    exports org.jasyncio;
+    exports org.jasyncio.locks;
+}

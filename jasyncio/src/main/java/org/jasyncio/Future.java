@@ -1,0 +1,544 @@
+package org.jasyncio;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The eventual result of an operation, bound to one event loop; asyncio's
+ * {@code asyncio.Future}.
+ *
+ * <p>A future is <em>pending</em> until it is given a result ({@link #setResult}), an
+ * exception ({@link #setException}) or is {@linkplain #cancel() cancelled}; then it is
+ * <em>done</em> for good. A task waits for it with {@link #await()}. Callbacks added with
+ * {@link #addDoneCallback} are scheduled on the loop with {@code callSoon} when it is done,
+ * never run inline.
+ *
+ * <p>Create one with {@link EventLoop#createFuture()}. An exception set on a future and
+ * never retrieved (by {@code result}, {@code exception} or {@code await}) is reported to
+ * the loop's exception handler when the future is garbage-collected, as asyncio logs
+ * "Future exception was never retrieved".
+ *
+ * <p>Loop-affine: call the methods that change or wait on a future only from its loop's
+ * thread (a task or a callback of that loop); from other threads go through
+ * {@link EventLoop#callSoonThreadsafe}, or use {@link #toCompletableFuture()}. A call from
+ * another thread while the loop runs throws {@link IllegalStateException}. The read-only
+ * methods ({@link #done()}, {@link #cancelled()}) may be called from any thread but may
+ * see a stale state.
+ *
+ * @param <T> the result type
+ * @since 0.1
+ */
+public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits Task, GatheringFuture {
+    static final byte PENDING = 0;
+    static final byte CANCELLED = 1;
+    static final byte FINISHED = 2;
+
+    final BaseEventLoop loop;
+    volatile byte state;
+    private Object result;
+    private Throwable exception;
+    private String cancelMessage;
+    private CancelledError cancelledCause;
+    /** null, a single callback entry, or an ArrayList of them. */
+    private Object callbacks;
+    /** Set while an exception is stored and not yet retrieved. */
+    LoopRef unretrieved;
+    StackTraceElement[] sourceTraceback;
+
+    Future(BaseEventLoop loop) {
+        this.loop = Objects.requireNonNull(loop, "loop");
+        if (loop.debug && !(this instanceof Task)) {
+            this.sourceTraceback = Debug.callerStack();
+        }
+    }
+
+    @Override
+    void runReady() {
+        throw new IllegalStateException("a plain future is never scheduled: " + this);
+    }
+
+    /**
+     * Returns the loop this future is bound to; asyncio's {@code get_loop()}.
+     *
+     * @return the loop
+     */
+    public EventLoop getLoop() {
+        return loop;
+    }
+
+    /**
+     * Tells whether the future is done: it has a result or an exception, or was cancelled.
+     * Thread-safe.
+     *
+     * @return {@code true} if done
+     */
+    public final boolean done() {
+        return state != PENDING;
+    }
+
+    /**
+     * Tells whether the future was cancelled. Thread-safe.
+     *
+     * @return {@code true} if cancelled
+     */
+    public final boolean cancelled() {
+        return state == CANCELLED;
+    }
+
+    /**
+     * Returns the result; asyncio's {@code Future.result()}. Marks an exception as
+     * retrieved.
+     *
+     * @return the result
+     * @throws CancelledError if the future was cancelled
+     * @throws InvalidStateError if the future is not done yet
+     * @throws Exception the exception set on the future, as it was set
+     */
+    public T result() throws Exception {
+        byte s = state;
+        if (s == PENDING) {
+            throw new InvalidStateError("Result is not ready: " + this);
+        }
+        return report(s);
+    }
+
+    /**
+     * Returns the exception set on the future; asyncio's {@code Future.exception()}.
+     * Marks it as retrieved.
+     *
+     * @return the exception, or {@code null} if the future has a result
+     * @throws CancelledError if the future was cancelled
+     * @throws InvalidStateError if the future is not done yet
+     */
+    public Throwable exception() {
+        byte s = state;
+        if (s == PENDING) {
+            throw new InvalidStateError("Exception is not set: " + this);
+        }
+        if (s == CANCELLED) {
+            throw makeCancelledError();
+        }
+        markRetrieved();
+        return exception;
+    }
+
+    /**
+     * Waits until the future is done and returns its result; asyncio's
+     * {@code await future}. If the future is already done this returns at once, without
+     * letting other tasks run.
+     *
+     * <h4>Cancellation</h4>
+     * If the calling task is cancelled while waiting, this future is cancelled too (as in
+     * asyncio; wrap it in {@link Asyncio#shield} to prevent that) and
+     * {@link CancelledError} is thrown.
+     *
+     * @return the result
+     * @throws CancelledError if the calling task is cancelled, or the future was cancelled
+     * @throws IllegalStateException if called outside a task, or from a task of another loop
+     * @throws Exception the exception set on the future
+     */
+    @Override
+    public T await() throws Exception {
+        if (state == PENDING) {
+            Task<?> t = Task.current();
+            if (t == null) {
+                throw Task.outsideTask("Future.await()");
+            }
+            t.awaitFuture(this);
+        }
+        return report(state);
+    }
+
+    /**
+     * Waits for the future without returning its result or throwing its exception; a
+     * cancelled future (the caller's cancellation travels through it) raises
+     * CancelledError. Used by the combinators on their private waiter futures.
+     */
+    final void awaitDone() {
+        if (state == PENDING) {
+            Task<?> t = Task.current();
+            if (t == null) {
+                throw Task.outsideTask("await");
+            }
+            t.awaitFuture(this);
+        }
+        if (state == CANCELLED) {
+            throw makeCancelledError();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T report(byte s) throws Exception {
+        if (s == FINISHED) {
+            Throwable e = exception;
+            if (e == null) {
+                return (T) result;
+            }
+            markRetrieved();
+            throw Throwables.asException(e);
+        }
+        throw makeCancelledError();
+    }
+
+    /** The raw result of a successful future, without any checks. */
+    @SuppressWarnings("unchecked")
+    final T rawResult() {
+        return (T) result;
+    }
+
+    /** The raw exception of a finished future, marking it retrieved. */
+    final Throwable rawException() {
+        markRetrieved();
+        return exception;
+    }
+
+    final void markRetrieved() {
+        LoopRef r = unretrieved;
+        if (r != null) {
+            unretrieved = null;
+            loop.forget(r);
+        }
+    }
+
+    /** A fresh CancelledError for a cancelled future, chained to the original one. */
+    final CancelledError makeCancelledError() {
+        return new CancelledError(cancelMessage, cancelledCause);
+    }
+
+    /**
+     * Cancels the future and schedules its callbacks; asyncio's {@code Future.cancel()}.
+     *
+     * @return {@code false} if the future was already done, else {@code true}
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /**
+     * Cancels the future with a message that the {@link CancelledError} will carry;
+     * asyncio's {@code Future.cancel(msg)}.
+     *
+     * @param msg the message, or {@code null}
+     * @return {@code false} if the future was already done, else {@code true}
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public boolean cancel(String msg) {
+        loop.checkThread("Future.cancel()");
+        return cancelInternal(msg);
+    }
+
+    /** Requests cancellation without the thread check; tasks and gather futures refine it. */
+    boolean cancelInternal(String msg) {
+        return cancel0(msg, null);
+    }
+
+    boolean cancel0(String msg, CancelledError cause) {
+        markRetrieved();
+        if (state != PENDING) {
+            return false;
+        }
+        cancelMessage = msg;
+        cancelledCause = cause;
+        state = CANCELLED;
+        scheduleCallbacks();
+        return true;
+    }
+
+    /**
+     * Gives the future its result and schedules its callbacks; asyncio's
+     * {@code Future.set_result()}.
+     *
+     * @param value the result; may be {@code null}
+     * @throws InvalidStateError if the future is already done
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public void setResult(T value) {
+        loop.checkThread("Future.setResult()");
+        if (state != PENDING) {
+            throw new InvalidStateError("invalid state: " + this);
+        }
+        setResult0(value);
+    }
+
+    /**
+     * Gives the future its result unless it is already done; Netty's {@code trySuccess}.
+     *
+     * @param value the result; may be {@code null}
+     * @return {@code true} if this call completed the future
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public boolean trySetResult(T value) {
+        loop.checkThread("Future.trySetResult()");
+        if (state != PENDING) {
+            return false;
+        }
+        setResult0(value);
+        return true;
+    }
+
+    final void setResult0(Object value) {
+        result = value;
+        state = FINISHED;
+        scheduleCallbacks();
+    }
+
+    /**
+     * Fails the future and schedules its callbacks; asyncio's
+     * {@code Future.set_exception()}.
+     *
+     * @param exception the failure; not {@code null}
+     * @throws InvalidStateError if the future is already done
+     * @throws NullPointerException if {@code exception} is {@code null}
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public void setException(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
+        loop.checkThread("Future.setException()");
+        if (state != PENDING) {
+            throw new InvalidStateError("invalid state: " + this);
+        }
+        setException0(exception);
+    }
+
+    /**
+     * Fails the future unless it is already done; Netty's {@code tryFailure}.
+     *
+     * @param exception the failure; not {@code null}
+     * @return {@code true} if this call completed the future
+     * @throws NullPointerException if {@code exception} is {@code null}
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public boolean trySetException(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
+        loop.checkThread("Future.trySetException()");
+        if (state != PENDING) {
+            return false;
+        }
+        setException0(exception);
+        return true;
+    }
+
+    final void setException0(Throwable e) {
+        exception = e;
+        state = FINISHED;
+        unretrieved = loop.trackUnretrieved(this, e);
+        scheduleCallbacks();
+    }
+
+    /**
+     * Adds a callback to run, on the loop thread, when the future is done; asyncio's
+     * {@code Future.add_done_callback()}. If the future is already done the callback is
+     * scheduled at once. It runs in a copy of the current context.
+     *
+     * @param callback receives this future; not {@code null}
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> callback) {
+        addDoneCallback(callback, null);
+    }
+
+    /**
+     * Adds a callback to run in {@code context} when the future is done.
+     *
+     * @param callback receives this future; not {@code null}
+     * @param context the context to run it in, or {@code null} for a copy of the current one
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
+        Objects.requireNonNull(callback, "callback");
+        loop.checkThread("Future.addDoneCallback()");
+        Callback<T> cb = new Callback<>(callback, context != null ? context : Context.current().copy());
+        if (state != PENDING) {
+            runCallback(cb);
+        } else {
+            addEntry(cb);
+        }
+    }
+
+    /** Adds a callback without capturing a context (internal use). */
+    final void addInternalCallback(Consumer<? super Future<T>> callback) {
+        Callback<T> cb = new Callback<>(callback, null);
+        if (state != PENDING) {
+            runCallback(cb);
+        } else {
+            addEntry(cb);
+        }
+    }
+
+    /**
+     * Removes every registration of {@code callback}; asyncio's
+     * {@code Future.remove_done_callback()}.
+     *
+     * @param callback the callback given to {@link #addDoneCallback}
+     * @return how many registrations were removed
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public int removeDoneCallback(Consumer<? super Future<T>> callback) {
+        loop.checkThread("Future.removeDoneCallback()");
+        return removeEntries(e -> e instanceof Callback<?> c && c.fn.equals(callback));
+    }
+
+    final void removeWaiter(Task<?> task) {
+        removeEntries(e -> e == task);
+    }
+
+    /** Removes an internal callback, without the thread check. */
+    final void removeEntriesFor(Consumer<?> callback) {
+        removeEntries(e -> e instanceof Callback<?> c && c.fn == callback);
+    }
+
+    private int removeEntries(java.util.function.Predicate<Object> match) {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            return 0;
+        }
+        if (cbs instanceof ArrayList<?> list) {
+            int before = list.size();
+            list.removeIf(match);
+            int removed = before - list.size();
+            if (list.isEmpty()) {
+                callbacks = null;
+            }
+            return removed;
+        }
+        if (match.test(cbs)) {
+            callbacks = null;
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Registers a task to be woken (not via callSoon: the wake-up itself is queued). */
+    final void addWaiter(Task<?> task) {
+        addEntry(task);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void addEntry(Object e) {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            callbacks = e;
+        } else if (cbs instanceof ArrayList<?> list) {
+            ((ArrayList<Object>) list).add(e);
+        } else {
+            ArrayList<Object> list = new ArrayList<>(4);
+            list.add(cbs);
+            list.add(e);
+            callbacks = list;
+        }
+    }
+
+    private void scheduleCallbacks() {
+        Object cbs = callbacks;
+        if (cbs == null) {
+            return;
+        }
+        callbacks = null;
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object e : list) {
+                dispatch(e);
+            }
+        } else {
+            dispatch(cbs);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void dispatch(Object e) {
+        if (e instanceof Task<?> t) {
+            t.wakeUp();
+        } else {
+            runCallback((Callback<T>) e);
+        }
+    }
+
+    private void runCallback(Callback<T> cb) {
+        loop.callSoon0(new Handle(loop, () -> cb.fn.accept(this), cb.context));
+    }
+
+    /**
+     * Returns a {@link CompletableFuture} that completes like this future, for threads
+     * outside the loop; cancelling it cancels this future (through
+     * {@code callSoonThreadsafe}). Python's {@code asyncio.wrap_future} in the other
+     * direction.
+     *
+     * @return a new CompletableFuture
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> cf = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean r = super.cancel(mayInterruptIfRunning);
+                if (r && !Future.this.done() && !loop.isClosed()) {
+                    try {
+                        loop.callSoonThreadsafe(() -> Future.this.cancelInternal(null));
+                    } catch (IllegalStateException closed) {
+                        // the loop closed meanwhile: nothing left to cancel
+                    }
+                }
+                return r;
+            }
+        };
+        addInternalCallback(f -> Bridges.complete(f, cf));
+        return cf;
+    }
+
+    /** Builds the "state" part of {@link #toString()}. */
+    String stateString() {
+        byte s = state;
+        if (s == PENDING) {
+            return "pending";
+        }
+        if (s == CANCELLED) {
+            return "cancelled";
+        }
+        if (exception != null) {
+            return "finished exception=" + exception;
+        }
+        String r = String.valueOf(result);
+        if (r.length() > 60) {
+            r = r.substring(0, 57) + "...";
+        }
+        return "finished result=" + r;
+    }
+
+    List<String> callbackNames() {
+        Object cbs = callbacks;
+        List<String> names = new ArrayList<>();
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object e : list) {
+                names.add(entryName(e));
+            }
+        } else if (cbs != null) {
+            names.add(entryName(cbs));
+        }
+        return names;
+    }
+
+    private static String entryName(Object e) {
+        if (e instanceof Task<?> t) {
+            return "wakeup(" + t.getName() + ")";
+        }
+        return Debug.describe(((Callback<?>) e).fn);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("<Future ").append(stateString());
+        List<String> cbs = callbackNames();
+        if (!cbs.isEmpty()) {
+            sb.append(" cb=").append(cbs);
+        }
+        if (sourceTraceback != null && sourceTraceback.length > 0) {
+            sb.append(" created at ").append(sourceTraceback[0]);
+        }
+        return sb.append('>').toString();
+    }
+
+    private record Callback<T>(Consumer<? super Future<T>> fn, Context context) {}
+}

@@ -1,0 +1,114 @@
+package org.jasyncio;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The future {@link Asyncio#gather} returns: done when every child is done, with the
+ * children's results in argument order; CPython's {@code _GatheringFuture}. Cancelling it
+ * cancels every child that is not done.
+ */
+final class GatheringFuture<T> extends Future<List<T>> {
+    private final Future<?>[] children;
+    private final boolean returnExceptions;
+    private int finished;
+    private boolean cancelRequested;
+
+    private GatheringFuture(BaseEventLoop loop, Future<?>[] children, boolean returnExceptions) {
+        super(loop);
+        this.children = children;
+        this.returnExceptions = returnExceptions;
+    }
+
+    /** Builds the gathering future; coroutines become tasks, repeated awaitables one task. */
+    static <T> GatheringFuture<T> of(BaseEventLoop loop, List<? extends Awaitable<?>> aws, boolean returnExceptions) {
+        int n = aws.size();
+        Future<?>[] children = new Future<?>[n];
+        GatheringFuture<T> outer = new GatheringFuture<>(loop, children, returnExceptions);
+        if (n == 0) {
+            outer.setResult0(Collections.emptyList());
+            return outer;
+        }
+        Map<Object, Future<?>> seen = new IdentityHashMap<>(n);
+        java.util.function.Consumer<Future<?>> cb = outer::childDone;
+        for (int i = 0; i < n; i++) {
+            Awaitable<?> aw = aws.get(i);
+            Future<?> f = seen.get(aw);
+            if (f == null) {
+                f = Asyncio.ensureFuture(loop, aw);
+                seen.put(aw, f);
+                f.addInternalCallback(cb);
+            } else {
+                outer.finished++; // a repeated awaitable completes once
+            }
+            children[i] = f;
+        }
+        return outer;
+    }
+
+    private void childDone(Future<?> child) {
+        finished++;
+        if (done()) {
+            if (!child.cancelled()) {
+                child.markRetrieved();
+            }
+            return;
+        }
+        if (!returnExceptions) {
+            if (child.cancelled()) {
+                // asyncio: the gather fails with the child's CancelledError
+                cancel0(null, child.makeCancelledError());
+                return;
+            }
+            Throwable e = child.rawException();
+            if (e != null) {
+                setException0(e);
+                return;
+            }
+        }
+        if (finished == children.length) {
+            List<Object> results = new ArrayList<>(children.length);
+            for (Future<?> f : children) {
+                if (f.cancelled()) {
+                    results.add(f.makeCancelledError());
+                } else {
+                    Throwable e = f.rawException();
+                    results.add(e != null ? e : f.rawResult());
+                }
+            }
+            if (cancelRequested) {
+                CancelledError cause = null;
+                for (Future<?> f : children) {
+                    if (f.cancelled()) {
+                        cause = f.makeCancelledError();
+                        break;
+                    }
+                }
+                cancel0(null, cause);
+            } else {
+                setResult0(Collections.unmodifiableList(results));
+            }
+        }
+    }
+
+    @Override
+    boolean cancelInternal(String msg) {
+        if (done()) {
+            return false;
+        }
+        boolean ret = false;
+        for (Future<?> child : children) {
+            if (child.cancelInternal(msg)) {
+                ret = true;
+            }
+        }
+        if (ret) {
+            // The gather is cancelled once every child is done (see childDone).
+            cancelRequested = true;
+        }
+        return ret;
+    }
+}

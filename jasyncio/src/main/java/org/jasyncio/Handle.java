@@ -1,0 +1,125 @@
+package org.jasyncio;
+
+import java.util.Objects;
+
+/**
+ * A callback scheduled on an event loop by {@link EventLoop#callSoon(Runnable)} or
+ * {@link EventLoop#callSoonThreadsafe(Runnable)}; asyncio's {@code asyncio.Handle}.
+ *
+ * <p>The callback runs once, on the loop thread, in the {@link Context} it was scheduled
+ * with, unless it is {@linkplain #cancel() cancelled} first. An exception it throws is
+ * passed to the loop's exception handler; it never stops the loop.
+ *
+ * <p>Thread-safety: {@link #cancel()} and {@link #cancelled()} may be called from any
+ * thread; a cancel from another thread racing with the callback's start may come too late.
+ *
+ * @since 0.1
+ */
+public sealed class Handle extends ReadyItem permits TimerHandle {
+    private volatile Runnable callback;
+    private final Context context;
+    final BaseEventLoop loop;
+    private volatile boolean cancelled;
+    final StackTraceElement[] sourceTraceback;
+
+    Handle(BaseEventLoop loop, Runnable callback, Context context) {
+        this.loop = loop;
+        this.callback = Objects.requireNonNull(callback, "callback");
+        this.context = context;
+        this.sourceTraceback = loop.debug ? Debug.callerStack() : null;
+    }
+
+    /**
+     * Cancels the callback: if it has not started yet, it never runs. Cancelling twice,
+     * or after the callback ran, does nothing. asyncio's {@code Handle.cancel()}.
+     */
+    public void cancel() {
+        if (!cancelled) {
+            cancelled = true;
+            if (loop.debug) {
+                // keep the callback for repr() in debug mode, as asyncio does
+                return;
+            }
+            callback = null;
+        }
+    }
+
+    /**
+     * Tells whether {@link #cancel()} was called.
+     *
+     * @return {@code true} if cancelled
+     */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    /**
+     * Returns the context the callback runs in.
+     *
+     * @return the context, or {@code null} for the loop's internal callbacks
+     */
+    public Context getContext() {
+        return context;
+    }
+
+    @Override
+    final void runReady() {
+        run();
+    }
+
+    /** Runs the callback on the loop thread; never throws. */
+    final void run() {
+        Runnable cb = callback;
+        if (cancelled || cb == null) {
+            return;
+        }
+        Context c = context;
+        if (c == null) {
+            try {
+                cb.run();
+            } catch (Throwable t) {
+                failed(t);
+            }
+            return;
+        }
+        BaseEventLoop l = loop;
+        Context previous = l.handleContext;
+        l.handleContext = c;
+        try {
+            cb.run();
+        } catch (Throwable t) {
+            failed(t);
+        } finally {
+            l.handleContext = previous;
+        }
+    }
+
+    private void failed(Throwable t) {
+        loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + callbackName())
+                .exception(t).handle(this).sourceTraceback(sourceTraceback).build());
+    }
+
+    final String callbackName() {
+        Runnable cb = callback;
+        return cb == null ? "<cancelled>" : Debug.describe(cb);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("<").append(getClass().getSimpleName());
+        if (cancelled) {
+            sb.append(" cancelled");
+        }
+        if (this instanceof TimerHandle th) {
+            sb.append(" when=").append(th.when());
+        }
+        Runnable cb = callback;
+        if (cb != null) {
+            sb.append(' ').append(Debug.describe(cb));
+        }
+        if (sourceTraceback != null && sourceTraceback.length > 0) {
+            sb.append(" created at ").append(sourceTraceback[0]);
+        }
+        return sb.append('>').toString();
+    }
+}

@@ -1,0 +1,486 @@
+package org.jasyncio;
+
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.jasyncio.internal.LoomSupport;
+
+/**
+ * A coroutine running concurrently on an event loop; asyncio's {@code asyncio.Task}.
+ *
+ * <p>Each task runs on its own virtual thread whose scheduler is the event loop: the loop
+ * runs the task's steps one at a time on its single platform thread, so between two
+ * suspension points a task is never interleaved with another task or callback of the
+ * same loop. A task suspends when it awaits a pending future, sleeps, or blocks in a JDK
+ * call that parks virtual threads ({@code Thread.sleep}, {@code java.util.concurrent}
+ * locks and queues, blocking sockets); the loop runs other work meanwhile.
+ *
+ * <p>Create tasks with {@link Asyncio#createTask(Coroutine)} or
+ * {@link EventLoop#createTask(Coroutine)}; the task's result is the coroutine's result.
+ *
+ * <h2>Cancellation</h2>
+ * {@link #cancel()} asks the task to stop: a {@link CancelledError} is thrown at its
+ * current (or next) suspension point. If the task is waiting on a future, that future is
+ * cancelled too. If it is parked in a blocking JDK call, its thread is interrupted, so
+ * {@code Thread.sleep}, {@code lockInterruptibly} and {@code BlockingQueue.take} throw
+ * {@code InterruptedException}; a task whose body then ends with that exception counts as
+ * cancelled. A task may catch the {@code CancelledError} to clean up; if it suppresses it,
+ * it should call {@link #uncancel()}. {@link #cancelling()} counts pending requests, as in
+ * Python 3.11.
+ *
+ * <p>Loop-affine, like {@link Future}; {@link #getName()}, {@link #done()} and
+ * {@link #toString()} may be called from any thread.
+ *
+ * @param <T> the coroutine's result type
+ * @since 0.1
+ */
+public final class Task<T> extends Future<T> {
+    private static final AtomicLong COUNTER = new AtomicLong();
+
+    private Coroutine<? extends T> coro;
+    private volatile String name;
+    private final long number;
+    /** The task's current context; swapped by {@link Context#run}. */
+    Context context;
+    /** The task's virtual thread, created when its first step runs. */
+    Thread thread;
+    private Stepper stepper;
+    /** Links in the loop's list of tasks not yet suspended (strongly held). */
+    Task<?> prevLive;
+    Task<?> nextLive;
+
+    /** The future this task waits on in {@link #awaitFuture}, or null. */
+    private Future<?> waiter;
+    private boolean inAwait;
+    /** A cancellation must be thrown at the next suspension point. */
+    private boolean mustCancel;
+    private String cancelMessage;
+    private int numCancelsRequested;
+    /** Thrown instead of a CancelledError when the pending cancellation is delivered. */
+    private Error replacement;
+    /** A plain cancel() is pending: it wins over any replacement. */
+    private boolean plainCancelPending;
+    /** Registration in the loop's task registry (weak). */
+    LoopRef ref;
+
+    Task(BaseEventLoop loop, Coroutine<? extends T> coro, String name, Context context) {
+        super(loop);
+        this.coro = Objects.requireNonNull(coro, "coro");
+        this.number = name == null ? COUNTER.incrementAndGet() : 0;
+        this.name = name;
+        this.context = context != null ? context : Context.current().copy();
+        if (loop.debug) {
+            this.sourceTraceback = Debug.callerStack();
+        }
+        loop.linkLive(this);
+    }
+
+    /** Fills a weak registration with what a report about this task needs. */
+    void describe(LoopRef r) {
+        r.number = number;
+        r.name = name;
+        Coroutine<?> c = coro;
+        if (c != null) {
+            r.coroClass = c instanceof VoidAdapter v ? v.body().getClass() : c.getClass();
+        }
+        r.sourceTraceback = sourceTraceback;
+    }
+
+    // ---- public API ------------------------------------------------------------------
+
+    /**
+     * Returns the task's name; asyncio's {@code Task.get_name()}. Unnamed tasks are called
+     * {@code Task-N}. Thread-safe.
+     *
+     * @return the name
+     */
+    public String getName() {
+        String n = name;
+        if (n == null) {
+            n = "Task-" + number;
+            name = n;
+        }
+        return n;
+    }
+
+    /**
+     * Renames the task; asyncio's {@code Task.set_name()}.
+     *
+     * @param name the new name; not {@code null}
+     * @throws NullPointerException if {@code name} is {@code null}
+     */
+    public void setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        LoopRef r = ref;
+        if (r != null) {
+            r.name = name;
+        }
+    }
+
+    /**
+     * Returns the coroutine the task runs; asyncio's {@code Task.get_coro()}.
+     *
+     * @return the coroutine, or {@code null} once the task is done
+     */
+    public Coroutine<? extends T> getCoro() {
+        return coro;
+    }
+
+    /**
+     * Returns the context the task runs in; asyncio's {@code Task.get_context()}.
+     *
+     * @return the task's context
+     */
+    public Context getContext() {
+        return context;
+    }
+
+    /**
+     * Returns the task's current stack: where it is suspended, or where it runs when
+     * called from the task itself; asyncio's {@code Task.get_stack()}, innermost frame
+     * first. jasyncio's and the JDK's scheduling frames are left out.
+     *
+     * @return the frames; empty when the task has not started or is done
+     */
+    public StackTraceElement[] getStack() {
+        if (thread == null || done()) {
+            return new StackTraceElement[0];
+        }
+        return Debug.trimInternal(thread.getStackTrace());
+    }
+
+    /**
+     * Requests cancellation; asyncio's {@code Task.cancel()}.
+     *
+     * @return {@code false} if the task is already done, else {@code true}
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    @Override
+    public boolean cancel() {
+        return cancel(null);
+    }
+
+    /**
+     * Requests cancellation with a message that the {@link CancelledError} will carry;
+     * asyncio's {@code Task.cancel(msg)}. See the class documentation.
+     *
+     * @param msg the message, or {@code null}
+     * @return {@code false} if the task is already done, else {@code true}
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    @Override
+    public boolean cancel(String msg) {
+        loop.checkThread("Task.cancel()");
+        return requestCancel(msg, null);
+    }
+
+    @Override
+    boolean cancelInternal(String msg) {
+        return requestCancel(msg, null);
+    }
+
+    /**
+     * Returns the number of cancellation requests not yet withdrawn by {@link #uncancel()};
+     * asyncio's {@code Task.cancelling()} (3.11).
+     *
+     * @return the number of pending cancellation requests
+     */
+    public int cancelling() {
+        return numCancelsRequested;
+    }
+
+    /**
+     * Withdraws one cancellation request; asyncio's {@code Task.uncancel()}. When the count
+     * reaches zero, a cancellation not yet delivered is dropped (Python 3.13).
+     *
+     * @return the number of requests left
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public int uncancel() {
+        loop.checkThread("Task.uncancel()");
+        if (numCancelsRequested > 0) {
+            numCancelsRequested--;
+            if (numCancelsRequested == 0) {
+                mustCancel = false;
+                replacement = null;
+                plainCancelPending = false;
+            }
+        }
+        return numCancelsRequested;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("<Task ").append(stateString());
+        sb.append(" name='").append(getName()).append('\'');
+        Coroutine<?> c = coro;
+        if (c != null) {
+            sb.append(" coro=<").append(Debug.describe(c)).append('>');
+        }
+        if (!done() && thread != null) {
+            StackTraceElement[] st = getStack();
+            if (st.length > 0) {
+                sb.append(loop.current == this ? " running at " : " waiting at ").append(st[0]);
+            }
+        }
+        Future<?> w = waiter;
+        if (w != null) {
+            sb.append(" wait_for=").append(w);
+        }
+        if (sourceTraceback != null && sourceTraceback.length > 0) {
+            sb.append(" created at ").append(sourceTraceback[0]);
+        }
+        return sb.append('>').toString();
+    }
+
+    // ---- internals: cancellation -------------------------------------------------------
+
+    /**
+     * Requests cancellation. With a {@code replacement}, that error is thrown at the
+     * delivery point instead of a CancelledError, unless a plain cancel() comes in between.
+     */
+    boolean requestCancel(String msg, Error replacement) {
+        markRetrieved();
+        if (done()) {
+            return false;
+        }
+        numCancelsRequested++;
+        if (replacement == null) {
+            plainCancelPending = true;
+            this.replacement = null;
+        } else if (!plainCancelPending && this.replacement == null) {
+            this.replacement = replacement;
+        }
+        Future<?> w = waiter;
+        if (w != null && w.cancelInternal(msg)) {
+            // The wake-up carries the cancellation; leave the waiter set, as asyncio does.
+            return true;
+        }
+        mustCancel = true;
+        cancelMessage = msg;
+        interruptIfBlocked();
+        return true;
+    }
+
+    /** A task parked in a blocking JDK call is interrupted so that the call ends. */
+    private void interruptIfBlocked() {
+        if (thread == null || inAwait || loop.current == this) {
+            return;
+        }
+        Thread.State s = thread.getState();
+        if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
+            thread.interrupt();
+        }
+    }
+
+    /** Throws the pending cancellation. */
+    private void deliverCancellation(CancelledError cause) {
+        mustCancel = false;
+        Error r = replacement;
+        replacement = null;
+        plainCancelPending = false;
+        Thread.interrupted();
+        if (r != null) {
+            if (r instanceof ExceptionGroup g) {
+                g.deliveredToBody = true;
+            }
+            if (cause != null && r.getCause() == null) {
+                try {
+                    r.initCause(cause);
+                } catch (IllegalStateException | IllegalArgumentException ignored) {
+                    // cause already set
+                }
+            }
+            throw r;
+        }
+        throw new CancelledError(cancelMessage, cause);
+    }
+
+    // ---- internals: suspension ------------------------------------------------------
+
+    /** Suspends this (the current) task until {@code fut} is done. */
+    void awaitFuture(Future<?> fut) {
+        if (fut.loop != loop) {
+            throw new IllegalStateException("Task " + getName() + " got Future " + fut
+                    + " attached to a different loop");
+        }
+        if (fut == this) {
+            throw new IllegalStateException("Task cannot await on itself: " + this);
+        }
+        if (mustCancel) {
+            if (fut.cancelInternal(cancelMessage)) {
+                mustCancel = false;
+            } else {
+                deliverCancellation(null);
+            }
+        }
+        waiter = fut;
+        fut.addWaiter(this);
+        inAwait = true;
+        try {
+            do {
+                LockSupport.park(fut);
+                if (Thread.interrupted()) {
+                    // Interrupts are not how jasyncio cancels a task waiting on a future.
+                    continue;
+                }
+            } while (fut.state == PENDING);
+        } finally {
+            inAwait = false;
+            waiter = null;
+        }
+        if (mustCancel) {
+            deliverCancellation(fut.state == CANCELLED ? fut.makeCancelledError() : null);
+        }
+        Error r = replacement;
+        replacement = null;
+        plainCancelPending = false;
+        if (r != null && fut.state == CANCELLED) {
+            replacement = r;
+            deliverCancellation(fut.makeCancelledError());
+        }
+        // Otherwise a cancellation that went to the waiter is consumed: the waiter's own
+        // outcome (its CancelledError, or the result it produced anyway) is what we report.
+    }
+
+    /** Lets every other ready task and callback run once; asyncio's {@code sleep(0)}. */
+    void yieldNow() {
+        Thread.yield();
+        if (mustCancel) {
+            deliverCancellation(null);
+        }
+    }
+
+    /** Called when the awaited future is done: queue this task's continuation. */
+    void wakeUp() {
+        LockSupport.unpark(thread);
+    }
+
+    // ---- internals: running ---------------------------------------------------------
+
+    void start(boolean eager) {
+        if (eager) {
+            loop.startEagerly(this);
+        } else {
+            loop.scheduleTask(this);
+        }
+    }
+
+    @Override
+    void runReady() {
+        step();
+    }
+
+    /** Runs one step: the thread's continuation, until it parks, yields or ends. */
+    void step() {
+        BaseEventLoop l = loop;
+        Stepper s = stepper;
+        if (s == null) {
+            // First step: the virtual thread is made only now, so that tasks waiting to
+            // start cost a Task object, not a thread.
+            stepper = s = new Stepper(this);
+            thread = LoomSupport.newThread(s, s);
+            thread.start(); // hands us the continuation (Stepper.execute) without queueing it
+        }
+        l.current = this;
+        try {
+            s.cont.run();
+        } finally {
+            l.current = null;
+        }
+        if (ref == null && state == PENDING) {
+            // Suspended for the first time: from now on only what it waits for keeps it
+            // alive, so the loop holds it weakly and reports it if it is collected.
+            l.registerSuspended(this);
+        }
+    }
+
+    /** The task's body, on its virtual thread. */
+    private void body() {
+        Object value = null;
+        Throwable failure = null;
+        if (mustCancel) {
+            mustCancel = false;
+            failure = new CancelledError(cancelMessage);
+        } else {
+            try {
+                value = coro.call();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+        finish(value, failure);
+    }
+
+    private void finish(Object value, Throwable failure) {
+        Thread.interrupted();
+        if (failure == null) {
+            if (mustCancel) {
+                mustCancel = false;
+                cancel0(cancelMessage, null);
+            } else {
+                setResult0(value);
+            }
+        } else if (failure instanceof CancelledError ce && !(failure instanceof TimeoutError)) {
+            cancel0(ce.getMessage(), ce);
+        } else if (failure instanceof InterruptedException && numCancelsRequested > 0) {
+            cancel0(cancelMessage, new CancelledError(cancelMessage, failure));
+        } else {
+            setException0(failure);
+        }
+        coro = null;
+        loop.taskFinished(this);
+    }
+
+    // ---- the current task -----------------------------------------------------------
+
+    /** Returns the task running on the calling thread, or null. */
+    static Task<?> current() {
+        Thread t = Thread.currentThread();
+        if (!t.isVirtual()) {
+            return null;
+        }
+        for (BaseEventLoop l : BaseEventLoop.runningLoops()) {
+            Task<?> c = l.current;
+            if (c != null && c.thread == t) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    static IllegalStateException outsideTask(String what) {
+        Thread t = Thread.currentThread();
+        String where = BaseEventLoop.runningOnThisThread() != null
+                ? "in an event loop callback" : "on thread " + t.getName() + " which runs no task";
+        return new IllegalStateException(what + " can only be called inside a task, but was called " + where
+                + "; run the code in a task (Asyncio.run, createTask) or, from another thread, use"
+                + " Asyncio.runCoroutineThreadsafe");
+    }
+
+    /** The virtual thread's scheduler (one per task, so the loop knows whose step it runs) and body. */
+    private static final class Stepper implements Executor, Runnable {
+        private final Task<?> task;
+        Runnable cont;
+
+        Stepper(Task<?> task) {
+            this.task = task;
+        }
+
+        @Override
+        public void execute(Runnable continuation) {
+            if (cont == null) {
+                cont = continuation; // Thread.start() in step(): it runs at once
+                return;
+            }
+            task.loop.scheduleTask(task);
+        }
+
+        @Override
+        public void run() {
+            task.body();
+        }
+    }
+}

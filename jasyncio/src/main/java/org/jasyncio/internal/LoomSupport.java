@@ -1,0 +1,110 @@
+package org.jasyncio.internal;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.Executor;
+
+/**
+ * The one place where jasyncio reaches past the JDK's public API: it creates virtual
+ * threads whose scheduler is an {@link Executor} of ours instead of the JDK's shared
+ * ForkJoinPool.
+ *
+ * <p>JDK 21 to 25 have no public API for a custom virtual-thread scheduler. The
+ * package-private constructor {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)}
+ * exists for the JDK's own tests and is reached here by deep reflection, which needs
+ * {@code --add-opens java.base/java.lang=ALL-UNNAMED} (or {@code =org.jasyncio} when
+ * jasyncio runs as a named module). When that access is refused, {@link #check()} and
+ * {@link #newThread} throw an {@link IllegalStateException} that names the exact flag.
+ *
+ * <p>Thread-safe.
+ */
+public final class LoomSupport {
+    private static final MethodHandle BUILDER_CTOR;
+    private static final Throwable FAILURE;
+
+    static {
+        MethodHandle ctor = null;
+        Throwable failure = null;
+        try {
+            Class<?> c = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
+            ctor = lookup.findConstructor(c, MethodType.methodType(void.class, Executor.class))
+                    .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+        } catch (Throwable t) {
+            failure = t;
+        }
+        BUILDER_CTOR = ctor;
+        FAILURE = failure;
+        if (ctor != null) {
+            initialiseNioPoller();
+        }
+    }
+
+    private LoomSupport() {}
+
+    /**
+     * Returns the JVM flag that grants the access this class needs, for the module
+     * jasyncio is running in.
+     *
+     * @return {@code --add-opens java.base/java.lang=ALL-UNNAMED} on the class path,
+     *         {@code --add-opens java.base/java.lang=org.jasyncio} on the module path
+     */
+    public static String requiredFlag() {
+        Module m = LoomSupport.class.getModule();
+        return "--add-opens java.base/java.lang=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
+    }
+
+    /**
+     * Fails unless loop-scheduled virtual threads can be created in this JVM.
+     *
+     * @throws IllegalStateException if {@code java.lang} is not opened to jasyncio; the
+     *         message names the JVM flag to add
+     */
+    public static void check() {
+        if (BUILDER_CTOR == null) {
+            throw new IllegalStateException(
+                    "jasyncio cannot create loop-scheduled virtual threads: start the JVM with "
+                            + requiredFlag() + " (the JDK has no public API for a virtual-thread "
+                            + "scheduler; jasyncio reaches ThreadBuilders$VirtualThreadBuilder(Executor) "
+                            + "by reflection)", FAILURE);
+        }
+    }
+
+    /**
+     * Creates an unstarted virtual thread whose continuation is submitted to
+     * {@code scheduler} every time it is started, unparked or yields.
+     *
+     * @param scheduler receives the thread's continuation; its {@code execute} must not block
+     * @param body what the thread runs
+     * @return the unstarted thread
+     * @throws IllegalStateException if {@code java.lang} is not opened to jasyncio
+     */
+    public static Thread newThread(Executor scheduler, Runnable body) {
+        check();
+        try {
+            return ((Thread.Builder.OfVirtual) BUILDER_CTOR.invokeExact(scheduler)).unstarted(body);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * The JDK's NIO poller starts helper virtual threads when its class initialises. If
+     * the first blocking JDK socket call ran inside a task, those helpers would inherit
+     * the loop as their scheduler; initialising the class here, from the thread that
+     * creates the first loop, keeps them on the JDK's own scheduler.
+     */
+    private static void initialiseNioPoller() {
+        if (Thread.currentThread().isVirtual()) {
+            return;
+        }
+        try {
+            Class.forName("sun.nio.ch.Poller", true, null);
+        } catch (Throwable ignored) {
+            // Not fatal: a JDK without that class has nothing to initialise.
+        }
+    }
+}
