@@ -13,4 +13,5 @@
 module org.jasyncio {
     exports org.jasyncio;
     exports org.jasyncio.locks;
+    exports org.jasyncio.transports;
 }
