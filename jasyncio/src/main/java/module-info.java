@@ -14,4 +14,5 @@ module org.jasyncio {
     exports org.jasyncio;
     exports org.jasyncio.locks;
     exports org.jasyncio.transports;
+    exports org.jasyncio.streams;
 }
