@@ -286,6 +286,11 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
         return debug;
     }
 
+    @Override
+    public void checkLoopThread(String what) {
+        checkThread(what);
+    }
+
     /** Rejects a suspending network call made outside a task of this loop. */
     private void checkInTask(String what) {
         Task<?> t = Task.current();

@@ -84,6 +84,14 @@ public interface IoLoop {
     org.jasyncio.TimerHandle callLaterInternal(double delaySeconds, Runnable callback);
 
     /**
+     * Rejects a loop-affine call made from another thread while the loop runs.
+     *
+     * @param what the operation, for the message
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    void checkLoopThread(String what);
+
+    /**
      * Tells whether the loop runs in debug mode.
      *
      * @return the mode

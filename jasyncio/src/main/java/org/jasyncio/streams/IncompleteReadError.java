@@ -15,6 +15,7 @@ public final class IncompleteReadError extends EOFException {
     private static final long serialVersionUID = 1L;
 
     private final transient byte[] partial;
+    /** The number of bytes wanted, or -1 when unknown. */
     private final int expected;
 
     /**

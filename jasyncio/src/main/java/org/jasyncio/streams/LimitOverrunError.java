@@ -17,6 +17,7 @@ import java.io.IOException;
 public final class LimitOverrunError extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The number of bytes to consume to get past the overrun. */
     private final int consumed;
 
     /**

@@ -197,6 +197,27 @@ class SocketTransportTest {
     }
 
     @Test
+    void transportsAreLoopAffine() throws Exception {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            try (Server s = loop.createServer(Echo::new, "127.0.0.1", 0)) {
+                Transport t = loop.createConnection(Recorder::new, "127.0.0.1", port(s)).transport();
+                Throwable e = Asyncio.toThread(() -> {
+                    try {
+                        t.write("from another thread".getBytes());
+                        return null;
+                    } catch (Throwable x) {
+                        return x;
+                    }
+                });
+                assertInstanceOf(IllegalStateException.class, e);
+                assertTrue(e.getMessage().contains("Transport.write()"), e.getMessage());
+                t.close();
+            }
+        });
+    }
+
+    @Test
     void abortDropsBufferedDataAndLosesTheConnection() throws Exception {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();

@@ -113,6 +113,7 @@ final class DatagramSocketTransport extends SelectorTransport implements Datagra
     @Override
     public void sendto(byte[] data, SocketAddress address) {
         Objects.requireNonNull(data, "data");
+        checkThread("DatagramTransport.sendto()");
         if (remote != null) {
             if (address != null && !address.equals(remote)) {
                 throw new IllegalArgumentException("Invalid address: must be null or " + remote + ", got " + address);
@@ -187,6 +188,7 @@ final class DatagramSocketTransport extends SelectorTransport implements Datagra
 
     @Override
     public void setProtocol(BaseProtocol protocol) {
+        checkThread("Transport.setProtocol()");
         if (!(protocol instanceof DatagramProtocol)) {
             throw new IllegalArgumentException("a datagram transport needs a DatagramProtocol, got " + protocol);
         }

@@ -92,8 +92,14 @@ abstract class SelectorTransport implements IoHandler {
     /** Drops the bytes waiting to be written. */
     abstract void clearBuffer();
 
+    /** Rejects a call from another thread while the loop runs. */
+    final void checkThread(String what) {
+        io.checkLoopThread(what);
+    }
+
     /** asyncio's close(): stop reading, lose the connection once the buffer is flushed. */
     public void close() {
+        checkThread("Transport.close()");
         closedByUser = true;
         if (closing) {
             return;
@@ -109,6 +115,7 @@ abstract class SelectorTransport implements IoHandler {
 
     /** asyncio's abort(). */
     public void abort() {
+        checkThread("Transport.abort()");
         closedByUser = true;
         forceClose(null);
     }
@@ -203,6 +210,7 @@ abstract class SelectorTransport implements IoHandler {
     // ---- write flow control -------------------------------------------------------------
 
     public void setWriteBufferLimits(int high, int low) {
+        checkThread("Transport.setWriteBufferLimits()");
         if (high < 0) {
             high = low < 0 ? DEFAULT_HIGH_WATER : 4 * low;
         }

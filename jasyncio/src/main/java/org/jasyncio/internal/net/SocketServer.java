@@ -266,6 +266,7 @@ public final class SocketServer implements Server {
 
     @Override
     public void close() {
+        io.checkLoopThread("Server.close()");
         List<Listener> ls = listeners;
         if (ls == null) {
             return;
@@ -294,6 +295,7 @@ public final class SocketServer implements Server {
 
     @Override
     public void closeClients() {
+        io.checkLoopThread("Server.closeClients()");
         for (SelectorTransport t : List.copyOf(clients)) {
             t.close();
         }
@@ -301,6 +303,7 @@ public final class SocketServer implements Server {
 
     @Override
     public void abortClients() {
+        io.checkLoopThread("Server.abortClients()");
         for (SelectorTransport t : List.copyOf(clients)) {
             t.abort();
         }

@@ -206,6 +206,7 @@ public final class SocketTransport extends SelectorTransport implements Transpor
 
     @Override
     public void pauseReading() {
+        checkThread("Transport.pauseReading()");
         if (closing || readingPaused) {
             return;
         }
@@ -215,6 +216,7 @@ public final class SocketTransport extends SelectorTransport implements Transpor
 
     @Override
     public void resumeReading() {
+        checkThread("Transport.resumeReading()");
         if (closing || !readingPaused) {
             return;
         }
@@ -336,6 +338,7 @@ public final class SocketTransport extends SelectorTransport implements Transpor
     }
 
     private void checkWrite() {
+        checkThread("Transport.write()");
         if (eof) {
             throw new IllegalStateException("Cannot call write() after writeEof()");
         }
@@ -389,6 +392,7 @@ public final class SocketTransport extends SelectorTransport implements Transpor
 
     @Override
     public void writeEof() {
+        checkThread("Transport.writeEof()");
         if (closing || eof) {
             return;
         }
@@ -415,6 +419,7 @@ public final class SocketTransport extends SelectorTransport implements Transpor
 
     @Override
     public void setProtocol(BaseProtocol protocol) {
+        checkThread("Transport.setProtocol()");
         this.protocol = checkProtocol(protocol);
         protocolConnected = true;
     }

@@ -104,6 +104,10 @@ final class SslProtocol implements BufferedProtocol {
         this.app = p;
     }
 
+    void checkThread(String what) {
+        io.checkLoopThread(what);
+    }
+
     BaseProtocol appProtocol() {
         return app;
     }

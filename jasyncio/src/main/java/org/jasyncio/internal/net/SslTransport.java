@@ -39,6 +39,7 @@ final class SslTransport implements Transport {
 
     @Override
     public void close() {
+        ssl.checkThread("Transport.close()");
         closedByUser = true;
         if (!closed) {
             closed = true;
@@ -48,6 +49,7 @@ final class SslTransport implements Transport {
 
     @Override
     public void abort() {
+        ssl.checkThread("Transport.abort()");
         closedByUser = true;
         closed = true;
         ssl.abort();
@@ -55,6 +57,7 @@ final class SslTransport implements Transport {
 
     @Override
     public void setProtocol(BaseProtocol protocol) {
+        ssl.checkThread("Transport.setProtocol()");
         ssl.setAppProtocol(Objects.requireNonNull(protocol, "protocol"));
     }
 
@@ -70,6 +73,7 @@ final class SslTransport implements Transport {
 
     @Override
     public void pauseReading() {
+        ssl.checkThread("Transport.pauseReading()");
         if (!closed) {
             ssl.pauseAppReading();
         }
@@ -77,12 +81,14 @@ final class SslTransport implements Transport {
 
     @Override
     public void resumeReading() {
+        ssl.checkThread("Transport.resumeReading()");
         if (!closed) {
             ssl.resumeAppReading();
         }
     }
 
     private void checkWrite() {
+        ssl.checkThread("Transport.write()");
         if (closedByUser) {
             throw new IllegalStateException("write() on a transport that was closed: " + this);
         }

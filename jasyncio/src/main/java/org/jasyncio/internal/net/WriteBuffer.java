@@ -15,6 +15,8 @@ import java.util.ArrayDeque;
 final class WriteBuffer {
     /** Chunk size for small writes, so that many of them coalesce. */
     private static final int CHUNK = 16 * 1024;
+    /** Largest chunk: bigger writes are split. */
+    private static final int MAX_CHUNK = 1 << 20;
 
     private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
     private long size;
@@ -43,10 +45,16 @@ final class WriteBuffer {
                 return;
             }
         }
-        ByteBuffer c = ByteBuffer.allocate(Math.max(len, CHUNK));
-        c.put(data, off, len).flip();
-        chunks.addLast(c);
-        size += len;
+        while (len > 0) {
+            // large writes are split, so that no single huge array is needed
+            int n = Math.min(len, MAX_CHUNK);
+            ByteBuffer c = ByteBuffer.allocate(Math.max(n, CHUNK));
+            c.put(data, off, n).flip();
+            chunks.addLast(c);
+            size += n;
+            off += n;
+            len -= n;
+        }
     }
 
     /** Copies the remaining bytes of {@code src} to the end, advancing its position. */
@@ -69,10 +77,14 @@ final class WriteBuffer {
             size += len;
             return;
         }
-        ByteBuffer c = ByteBuffer.allocate(Math.max(len, CHUNK));
-        c.put(src).flip();
-        chunks.addLast(c);
-        size += len;
+        while (src.hasRemaining()) {
+            int n = Math.min(src.remaining(), MAX_CHUNK);
+            ByteBuffer c = ByteBuffer.allocate(Math.max(n, CHUNK));
+            c.put(c.position(), src, src.position(), n).limit(n);
+            src.position(src.position() + n);
+            chunks.addLast(c);
+            size += n;
+        }
     }
 
     /**
