@@ -34,7 +34,19 @@ import org.jasyncio.transports.Transport;
 public final class Connector {
     private Connector() {}
 
-    /** create_connection(protocol_factory, host, port, ...). */
+    /**
+     * asyncio's {@code create_connection(protocol_factory, host, port, ...)}; see
+     * {@link org.jasyncio.EventLoop#createConnection(Supplier, String, int, ConnectionOptions)}.
+     *
+     * @param <P> the protocol type
+     * @param io the loop's I/O side
+     * @param factory makes the protocol
+     * @param host the host name or IP literal
+     * @param port the port
+     * @param options TLS and local address
+     * @return the transport and the protocol
+     * @throws IOException if connecting or the TLS handshake fails
+     */
     public static <P extends BaseProtocol> Connection<P> createConnection(IoLoop io, Supplier<? extends P> factory,
             String host, int port, ConnectionOptions options) throws IOException {
         Objects.requireNonNull(factory, "protocolFactory");
@@ -58,7 +70,17 @@ public final class Connector {
         return connected(io, ch, factory, tls, sslHost, port);
     }
 
-    /** create_connection to a SocketAddress: TCP or Unix. */
+    /**
+     * asyncio's {@code create_connection} to a TCP or Unix socket address.
+     *
+     * @param <P> the protocol type
+     * @param io the loop's I/O side
+     * @param factory makes the protocol
+     * @param address an InetSocketAddress or a UnixDomainSocketAddress
+     * @param options TLS and local address
+     * @return the transport and the protocol
+     * @throws IOException if connecting or the TLS handshake fails
+     */
     public static <P extends BaseProtocol> Connection<P> createConnection(IoLoop io, Supplier<? extends P> factory,
             SocketAddress address, ConnectionOptions options) throws IOException {
         Objects.requireNonNull(address, "address");
@@ -84,7 +106,17 @@ public final class Connector {
         throw new IllegalArgumentException("unsupported address type: " + address.getClass().getName());
     }
 
-    /** create_unix_connection(protocol_factory, path, ...). */
+    /**
+     * asyncio's {@code create_unix_connection(protocol_factory, path, ...)}.
+     *
+     * @param <P> the protocol type
+     * @param io the loop's I/O side
+     * @param factory makes the protocol
+     * @param path the socket file
+     * @param options TLS (with a server host name)
+     * @return the transport and the protocol
+     * @throws IOException if connecting or the TLS handshake fails
+     */
     public static <P extends BaseProtocol> Connection<P> createUnixConnection(IoLoop io,
             Supplier<? extends P> factory, Path path, ConnectionOptions options) throws IOException {
         Objects.requireNonNull(factory, "protocolFactory");
@@ -184,7 +216,17 @@ public final class Connector {
         return new Connection<>(ssl != null ? ssl.appTransport() : transport, protocol);
     }
 
-    /** start_tls(transport, protocol, sslcontext, server_side, server_hostname, ...). */
+    /**
+     * asyncio's {@code start_tls(transport, protocol, sslcontext, server_side, ...)}.
+     *
+     * @param io the loop's I/O side
+     * @param transport a socket transport of this loop
+     * @param protocol the protocol to drive
+     * @param tls the TLS options
+     * @param serverSide whether to act as the TLS server
+     * @return the TLS transport
+     * @throws IOException if the handshake fails
+     */
     public static Transport startTls(IoLoop io, Transport transport, BaseProtocol protocol, TlsOptions tls,
             boolean serverSide) throws IOException {
         Objects.requireNonNull(transport, "transport");

@@ -20,7 +20,18 @@ import org.jasyncio.transports.DatagramProtocol;
 public final class DatagramEndpoints {
     private DatagramEndpoints() {}
 
-    /** create_datagram_endpoint(protocol_factory, local_addr, remote_addr, ...). */
+    /**
+     * asyncio's {@code create_datagram_endpoint(protocol_factory, local_addr, remote_addr, ...)}.
+     *
+     * @param <P> the protocol type
+     * @param io the loop's I/O side
+     * @param factory makes the protocol
+     * @param local the address to bind, or null
+     * @param remote the address to connect to, or null
+     * @param options the options
+     * @return the transport and the protocol
+     * @throws IOException if binding or connecting fails
+     */
     public static <P extends DatagramProtocol> DatagramEndpoint<P> create(IoLoop io, Supplier<? extends P> factory,
             InetSocketAddress local, InetSocketAddress remote, DatagramOptions options) throws IOException {
         Objects.requireNonNull(factory, "protocolFactory");

@@ -97,7 +97,11 @@ abstract class SelectorTransport implements IoHandler {
         io.checkLoopThread(what);
     }
 
-    /** asyncio's close(): stop reading, lose the connection once the buffer is flushed. */
+    /**
+     * asyncio's close(): stops reading, and loses the connection once the buffer is flushed.
+     *
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
     public void close() {
         checkThread("Transport.close()");
         closedByUser = true;
@@ -113,13 +117,22 @@ abstract class SelectorTransport implements IoHandler {
         }
     }
 
-    /** asyncio's abort(). */
+    /**
+     * asyncio's abort(): drops the buffer and loses the connection on the next iteration.
+     *
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
     public void abort() {
         checkThread("Transport.abort()");
         closedByUser = true;
         forceClose(null);
     }
 
+    /**
+     * asyncio's is_closing().
+     *
+     * @return {@code true} once closing, aborted or lost
+     */
     public boolean isClosing() {
         return closing;
     }
@@ -209,6 +222,14 @@ abstract class SelectorTransport implements IoHandler {
 
     // ---- write flow control -------------------------------------------------------------
 
+    /**
+     * asyncio's set_write_buffer_limits(high, low); -1 for a default.
+     *
+     * @param high the high-water mark in bytes, or -1
+     * @param low the low-water mark in bytes, or -1
+     * @throws IllegalArgumentException unless {@code high >= low >= 0}
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
     public void setWriteBufferLimits(int high, int low) {
         checkThread("Transport.setWriteBufferLimits()");
         if (high < 0) {
@@ -225,10 +246,20 @@ abstract class SelectorTransport implements IoHandler {
         maybePauseProtocol();
     }
 
+    /**
+     * asyncio's get_write_buffer_limits().
+     *
+     * @return {@code {low, high}}
+     */
     public int[] getWriteBufferLimits() {
         return new int[] {lowWater, highWater};
     }
 
+    /**
+     * asyncio's get_write_buffer_size().
+     *
+     * @return the bytes waiting to be written
+     */
     public long getWriteBufferSize() {
         return bufferSize();
     }
@@ -260,10 +291,22 @@ abstract class SelectorTransport implements IoHandler {
 
     // ---- extra info -----------------------------------------------------------------------
 
+    /**
+     * asyncio's get_extra_info(name, default).
+     *
+     * @param name the name
+     * @param defaultValue returned when there is no such information
+     * @return the value, or {@code defaultValue}
+     */
     public Object getExtraInfo(String name, Object defaultValue) {
         return extra.getOrDefault(name, defaultValue);
     }
 
+    /**
+     * asyncio's get_protocol().
+     *
+     * @return the protocol
+     */
     public BaseProtocol getProtocol() {
         return protocol;
     }

@@ -94,7 +94,14 @@ public final class SockOps {
         T call() throws IOException;
     }
 
-    /** asyncio's sock_connect. */
+    /**
+     * asyncio's {@code sock_connect}.
+     *
+     * @param loop the loop
+     * @param sock the socket
+     * @param address where to connect
+     * @throws IOException if connecting fails
+     */
     public static void connect(EventLoop loop, SocketChannel sock, SocketAddress address) throws IOException {
         checkNonBlocking(sock);
         Objects.requireNonNull(address, "address");
@@ -107,7 +114,14 @@ public final class SockOps {
         await(loop, sock, true, () -> sock.finishConnect() ? Boolean.TRUE : null);
     }
 
-    /** asyncio's sock_accept. */
+    /**
+     * asyncio's {@code sock_accept}.
+     *
+     * @param loop the loop
+     * @param sock the listening socket
+     * @return the accepted socket, non-blocking
+     * @throws IOException if accepting fails
+     */
     public static SocketChannel accept(EventLoop loop, ServerSocketChannel sock) throws IOException {
         checkNonBlocking(sock);
         SocketChannel ch = await(loop, sock, false, sock::accept);
@@ -115,7 +129,15 @@ public final class SockOps {
         return ch;
     }
 
-    /** asyncio's sock_recv. */
+    /**
+     * asyncio's {@code sock_recv}.
+     *
+     * @param loop the loop
+     * @param sock the socket
+     * @param nbytes the most to receive
+     * @return the bytes, empty at end of stream
+     * @throws IOException if reading fails
+     */
     public static byte[] recv(EventLoop loop, SocketChannel sock, int nbytes) throws IOException {
         checkNonBlocking(sock);
         if (nbytes < 1) {
@@ -126,7 +148,15 @@ public final class SockOps {
         return n == nbytes ? buf.array() : Arrays.copyOf(buf.array(), n);
     }
 
-    /** asyncio's sock_recv_into. */
+    /**
+     * asyncio's {@code sock_recv_into}.
+     *
+     * @param loop the loop
+     * @param sock the socket
+     * @param buffer where to put the bytes
+     * @return the count, 0 at end of stream
+     * @throws IOException if reading fails
+     */
     public static int recvInto(EventLoop loop, SocketChannel sock, ByteBuffer buffer) throws IOException {
         checkNonBlocking(sock);
         if (!buffer.hasRemaining()) {
@@ -138,7 +168,14 @@ public final class SockOps {
         });
     }
 
-    /** asyncio's sock_sendall. */
+    /**
+     * asyncio's {@code sock_sendall}.
+     *
+     * @param loop the loop
+     * @param sock the socket
+     * @param data the bytes
+     * @throws IOException if writing fails
+     */
     public static void sendall(EventLoop loop, SocketChannel sock, ByteBuffer data) throws IOException {
         checkNonBlocking(sock);
         Objects.requireNonNull(data, "data");
@@ -152,7 +189,15 @@ public final class SockOps {
         });
     }
 
-    /** asyncio's sock_recvfrom. */
+    /**
+     * asyncio's {@code sock_recvfrom}.
+     *
+     * @param loop the loop
+     * @param sock the socket
+     * @param bufsize the largest payload kept
+     * @return the datagram
+     * @throws IOException if receiving fails
+     */
     public static Datagram recvfrom(EventLoop loop, DatagramChannel sock, int bufsize) throws IOException {
         checkNonBlocking(sock);
         if (bufsize < 1) {
@@ -168,7 +213,16 @@ public final class SockOps {
         });
     }
 
-    /** asyncio's sock_sendto. */
+    /**
+     * asyncio's {@code sock_sendto}.
+     *
+     * @param loop the loop
+     * @param sock the socket
+     * @param data the payload
+     * @param address the destination, or null when connected
+     * @return the bytes sent
+     * @throws IOException if sending fails
+     */
     public static int sendto(EventLoop loop, DatagramChannel sock, byte[] data, SocketAddress address)
             throws IOException {
         checkNonBlocking(sock);
@@ -182,7 +236,15 @@ public final class SockOps {
 
     // ---- names ------------------------------------------------------------------------
 
-    /** asyncio's getaddrinfo: IP literals at once, names in the default executor. */
+    /**
+     * asyncio's {@code getaddrinfo}: IP literals at once, names in the default executor.
+     *
+     * @param loop the loop
+     * @param host the name or literal; null for loopback
+     * @param port the port
+     * @return the addresses
+     * @throws UnknownHostException if the name does not resolve
+     */
     public static List<InetSocketAddress> getaddrinfo(EventLoop loop, String host, int port)
             throws UnknownHostException {
         checkPort(port);
@@ -198,7 +260,13 @@ public final class SockOps {
         return List.copyOf(r);
     }
 
-    /** asyncio's getnameinfo, with a numeric service. */
+    /**
+     * asyncio's {@code getnameinfo}, with a numeric service.
+     *
+     * @param loop the loop
+     * @param address a resolved address
+     * @return the host name and the port
+     */
     public static NameInfo getnameinfo(EventLoop loop, InetSocketAddress address) {
         Objects.requireNonNull(address, "address");
         if (address.isUnresolved()) {

@@ -87,7 +87,17 @@ public final class SocketServer implements Server {
 
     // ---- creation ---------------------------------------------------------------------------
 
-    /** create_server(protocol_factory, host(s), port, ...). */
+    /**
+     * asyncio's {@code create_server(protocol_factory, host, port, ...)}.
+     *
+     * @param io the loop's I/O side
+     * @param factory makes one protocol per connection
+     * @param hosts the hosts, or null for all interfaces
+     * @param port the port
+     * @param options the options
+     * @return the server
+     * @throws IOException if binding fails
+     */
     public static SocketServer createTcp(IoLoop io, Supplier<? extends BaseProtocol> factory, List<String> hosts, int port,
             ServerOptions options) throws IOException {
         Objects.requireNonNull(factory, "protocolFactory");
@@ -144,7 +154,16 @@ public final class SocketServer implements Server {
         s.setOption(rp, true);
     }
 
-    /** create_unix_server(protocol_factory, path, ...). */
+    /**
+     * asyncio's {@code create_unix_server(protocol_factory, path, ...)}.
+     *
+     * @param io the loop's I/O side
+     * @param factory makes one protocol per connection
+     * @param path the socket file
+     * @param options the options
+     * @return the server
+     * @throws IOException if binding fails
+     */
     public static SocketServer createUnix(IoLoop io, Supplier<? extends BaseProtocol> factory, Path path,
             ServerOptions options) throws IOException {
         Objects.requireNonNull(factory, "protocolFactory");

@@ -18,7 +18,7 @@ import org.jasyncio.transports.Transport;
  *
  * <p>Hot path, on the loop thread, inline in the selector's dispatch: a readable event
  * reads into the loop's shared direct buffer (or straight into a
- * {@link BufferedProtocol}'s buffer), up to {@link #MAX_READS_PER_EVENT} times while reads
+ * {@link BufferedProtocol}'s buffer), up to 16 (Netty's {@code maxMessagesPerRead}) times while reads
  * fill the buffer; {@code write} sends at once when nothing is buffered, and buffers only
  * what the kernel refused.
  */
