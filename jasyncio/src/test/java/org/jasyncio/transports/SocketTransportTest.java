@@ -64,6 +64,25 @@ class SocketTransportTest {
     }
 
     @Test
+    void worksInDebugMode() throws Exception {
+        // debug mode times the inline I/O handlers too
+        TestLoops.Collector errors = new TestLoops.Collector();
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            assertTrue(loop.getDebug());
+            loop.setExceptionHandler(errors);
+            try (Server s = loop.createServer(Echo::new, "127.0.0.1", 0)) {
+                Connection<Recorder> c = loop.createConnection(Recorder::new, "127.0.0.1", port(s));
+                c.transport().write("debug".getBytes());
+                assertEquals("debug", new String(c.protocol().awaitBytes(5)));
+                c.transport().close();
+                c.protocol().awaitLost();
+            }
+        }, true);
+        assertEquals(List.of(), errors.messages());
+    }
+
+    @Test
     void extraInfo() throws Exception {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();

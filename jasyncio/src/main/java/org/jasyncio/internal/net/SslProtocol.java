@@ -629,12 +629,9 @@ final class SslProtocol implements BufferedProtocol {
         state = State.SHUTDOWN;
         try {
             engine.closeOutbound();
-            while (!engine.isOutboundDone()) {
-                SSLEngineResult r = wrap(EMPTY);
-                if (r.bytesProduced() == 0 && r.getStatus() != Status.OK) {
-                    break;
-                }
-                if (r.getStatus() == Status.CLOSED) {
+            for (int i = 0; i < 16 && !engine.isOutboundDone(); i++) {
+                SSLEngineResult r = wrap(EMPTY); // the close_notify alert
+                if (r.bytesProduced() == 0 || r.getStatus() == Status.CLOSED) {
                     break;
                 }
             }
