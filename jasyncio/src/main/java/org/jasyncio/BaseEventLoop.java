@@ -588,6 +588,19 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         }
     }
 
+    /**
+     * Queues a new task's first step, FIFO with callSoon: like callSoon, it goes straight to
+     * the ready queue when called by the loop or while the loop is not running.
+     */
+    final void scheduleNew(Task<?> task) {
+        if (owner == null || onLoopThread()) {
+            ready.addLast(task);
+        } else {
+            inbox.push(task);
+            wakeup();
+        }
+    }
+
     /** Starts a task whose first step must run before createTask returns (eager). */
     final void startEagerly(Task<?> task) {
         Thread t = Thread.currentThread();
