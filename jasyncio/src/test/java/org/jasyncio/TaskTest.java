@@ -275,6 +275,45 @@ class TaskTest {
     }
 
     @Test
+    void blockingSocketReadInATaskParksOnlyThatTask() throws Exception {
+        // DESIGN.md §1: a blocking java.net read inside a loop-scheduled task works and
+        // another task keeps ticking meanwhile
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                EventLoop loop = Asyncio.newEventLoop()) {
+            Thread peer = Thread.ofPlatform().start(() -> {
+                try (java.net.Socket s = server.accept()) {
+                    Thread.sleep(200);
+                    s.getOutputStream().write("pong\n".getBytes());
+                    s.getOutputStream().flush();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            List<String> ticks = new ArrayList<>();
+            String line = loop.runUntilComplete(() -> {
+                Task<Void> ticker = createTask(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        ticks.add("tick");
+                        sleep(0.01);
+                    }
+                });
+                Task<String> reader = createTask(() -> {
+                    try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
+                            server.getLocalPort())) {
+                        return new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream())).readLine();
+                    }
+                });
+                ticker.await();
+                assertFalse(reader.done(), "the read is still blocked while the ticker finished");
+                return reader.await();
+            });
+            peer.join();
+            assertEquals("pong", line);
+            assertEquals(5, ticks.size());
+        }
+    }
+
+    @Test
     void cancelTaskAwaitingACompletableFuture() throws Exception {
         CompletableFuture<String> cf = new CompletableFuture<>();
         TestLoops.runVirtual(() -> {
