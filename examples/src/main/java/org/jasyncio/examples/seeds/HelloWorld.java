@@ -9,8 +9,8 @@ import org.jasyncio.Task;
 /**
  * Seed 1, {@code hello-world}: print the time, sleep one second, print the time; first
  * with {@code run}, then with a loop made, run and closed by hand. The source is seed 000,
- * "An introduction to asyncio in Python" (medium.com/geekculture, 8 Feb 2022), its two
- * programs one after the other:
+ * "An introduction to asyncio in Python" (medium.com/geekculture, 8 Feb 2022), whose two
+ * programs this class runs one after the other. The first:
  *
  * <pre>{@code
  * import asyncio, time
@@ -21,6 +21,17 @@ import org.jasyncio.Task;
  *     print(time.ctime())
  *
  * asyncio.run(hello_world())
+ * }</pre>
+ *
+ * The second, "what {@code asyncio.run()} does under the hood":
+ *
+ * <pre>{@code
+ * import asyncio, time
+ *
+ * async def hello_world():
+ *     print(time.ctime())
+ *     await asyncio.sleep(1.0)
+ *     print(time.ctime())
  *
  * loop = asyncio.get_event_loop()
  * task = loop.create_task(hello_world())
@@ -48,9 +59,10 @@ import org.jasyncio.Task;
  * </table>
  *
  * <p>{@code get_event_loop()} with no loop set is deprecated (Python 3.12 warns, 3.14
- * raises {@code RuntimeError}); its replacement, {@code new_event_loop()}, is what jasyncio
- * offers. A coroutine function is a plain static method: calling {@code sleep} suspends
- * the task that runs it, so no {@code await} keyword is needed.
+ * raises {@code RuntimeError}, and even 3.11 raises it after an {@code asyncio.run()} in
+ * the same process); its replacement, {@code new_event_loop()}, is what jasyncio offers.
+ * A coroutine function is a plain static method: calling {@code sleep} suspends the task
+ * that runs it, so no {@code await} keyword is needed.
  */
 public final class HelloWorld {
     private HelloWorld() {}

@@ -3,7 +3,6 @@ package org.jasyncio.examples.seeds;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
@@ -19,7 +18,7 @@ import java.util.Locale;
  * <tr><td>{@code '%s' % time.time()}</td><td>{@link #time()}</td><td>{@code 1536842494.2786784}</td></tr>
  * </table>
  *
- * <p>Times are local ({@link ZoneId#systemDefault()}), as Python's are; {@code %X} is the C
+ * <p>Times are local (the JVM's default time zone), as Python's are; {@code %X} is the C
  * locale's {@code %H:%M:%S}. Thread-safe.
  */
 final class PyTime {
@@ -39,7 +38,17 @@ final class PyTime {
      * @return the current time, 24 characters
      */
     static String ctime() {
-        return CTIME.format(LocalDateTime.now());
+        return ctime(LocalDateTime.now());
+    }
+
+    /**
+     * Formats {@code t} as Python's {@code time.ctime()} does.
+     *
+     * @param t a local date and time; not {@code null}
+     * @return for example {@code Tue Feb  8 09:31:51 2022}
+     */
+    static String ctime(LocalDateTime t) {
+        return CTIME.format(t);
     }
 
     /**
