@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 
 import org.jasyncio.Asyncio;
-import org.jasyncio.Coroutine;
 import org.jasyncio.Future;
 import org.jasyncio.Task;
 import org.jasyncio.TimeoutError;
@@ -136,7 +135,7 @@ import org.jasyncio.WaitResult;
  *     <td>{@code WaitResult<String> waited = Asyncio.wait(}, then
  *         {@code Set<Future<String>> done = waited.done(), pending = waited.pending();}</td></tr>
  * <tr><td>{@code [say_after(2, 'hello'), say_after(1, 'world')]}</td>
- *     <td>{@code List.<Coroutine<String>>of(() -> sayAfter(2, "hello"), () -> sayAfter(1, "world"))}</td></tr>
+ *     <td>{@code List.of(() -> sayAfter(2, "hello"), () -> sayAfter(1, "world"))}</td></tr>
  * <tr><td>{@code for result in done:}</td><td>{@code for (Future<String> result : done)}</td></tr>
  * <tr><td>{@code print(result.result())}</td><td>{@code System.out.println(result.result());}</td></tr>
  * <tr><td>{@code print(f"{len(done)} done, {len(pending)} pending")}</td>
@@ -219,7 +218,7 @@ public final class SayAfter {
     static void mainWait() throws Exception {
         System.out.println("started at " + strftimeX());
         WaitResult<String> waited = Asyncio.wait(
-                List.<Coroutine<String>>of(() -> sayAfter(2, "hello"), () -> sayAfter(1, "world"))
+                List.of(() -> sayAfter(2, "hello"), () -> sayAfter(1, "world"))
         );
         Set<Future<String>> done = waited.done(), pending = waited.pending();
         for (Future<String> result : done) {
