@@ -112,12 +112,23 @@ class CombinatorsTest {
     }
 
     @Test
-    void gatherRunsARepeatedCoroutineOnce() throws Exception {
+    void gatherRunsARepeatedLambdaEachTime() throws Exception {
+        // a Java lambda is a coroutine function: `tasks.add(Async::hello)` five times means five runs
         int[] runs = {0};
         Coroutine<Integer> c = () -> ++runs[0];
-        List<Integer> r = TestLoops.runVirtual(() -> gather(c, c).await());
-        assertEquals(List.of(1, 1), r);
-        assertEquals(1, runs[0]);
+        List<Integer> r = TestLoops.runVirtual(() -> gather(c, c, c).await());
+        assertEquals(List.of(1, 2, 3), r);
+        assertEquals(3, runs[0]);
+    }
+
+    @Test
+    void gatherAwaitsARepeatedFutureOnce() throws Exception {
+        // test_tasks.GatherTests: the same future twice gives its result twice
+        List<String> r = TestLoops.runVirtual(() -> {
+            Task<String> t = createTask(after(1, "x"));
+            return gather(t, t, createTask(after(2, "y"))).await();
+        });
+        assertEquals(List.of("x", "x", "y"), r);
     }
 
     @Test
