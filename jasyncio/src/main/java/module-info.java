@@ -11,6 +11,8 @@
  * {@code =ALL-UNNAMED} on the class path).
  */
 module org.jasyncio {
+    requires jdk.unsupported; // sun.misc.Signal, in internal.SignalSupport only
+
     exports org.jasyncio;
     exports org.jasyncio.locks;
     exports org.jasyncio.transports;

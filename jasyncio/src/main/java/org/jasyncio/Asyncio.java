@@ -442,7 +442,8 @@ public final class Asyncio {
      * Gathers any mix of futures and coroutines; see {@link #gather(Coroutine[])}.
      *
      * @param <T> the common result type
-     * @param aws the awaitables; none {@code null}; an awaitable given twice runs once
+     * @param aws the awaitables; none {@code null}; each coroutine runs in its own task (the
+     *        same lambda given twice runs twice), a future given twice is awaited once
      * @return a future of the results, in order
      * @throws IllegalStateException if no loop runs here
      */

@@ -70,6 +70,13 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     private volatile boolean closed;
     volatile boolean debug;
     private volatile long slowCallbackNanos = 100_000_000L;
+    /** Set from the signal thread by a runner's second Ctrl-C. */
+    private volatile boolean keyboardInterrupt;
+    private final java.util.Map<Signal, SignalHandlerEntry> signalHandlers = new java.util.EnumMap<>(Signal.class);
+    private static final java.util.Map<Signal, BaseEventLoop> SIGNAL_OWNERS = new java.util.EnumMap<>(Signal.class);
+
+    private record SignalHandlerEntry(Runnable callback, Context context,
+            java.util.function.Consumer<Signal> listener) {}
 
     BaseEventLoop() {
         LoomSupport.check();
@@ -148,6 +155,10 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         try {
             while (true) {
                 runOnce();
+                if (keyboardInterrupt) {
+                    keyboardInterrupt = false;
+                    throw new KeyboardInterrupt();
+                }
                 if (stopping) {
                     break;
                 }
@@ -235,6 +246,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         }
         if (debug) {
             Debug.LOG.log(Level.DEBUG, "Close " + this);
+        }
+        for (Signal sig : new ArrayList<>(signalHandlers.keySet())) {
+            removeSignalHandler(sig);
         }
         closed = true;
         ready.clear();
@@ -588,6 +602,19 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         }
     }
 
+    /**
+     * Queues a new task's first step, FIFO with callSoon: like callSoon, it goes straight to
+     * the ready queue when called by the loop or while the loop is not running.
+     */
+    final void scheduleNew(Task<?> task) {
+        if (owner == null || onLoopThread()) {
+            ready.addLast(task);
+        } else {
+            inbox.push(task);
+            wakeup();
+        }
+    }
+
     /** Starts a task whose first step must run before createTask returns (eager). */
     final void startEagerly(Task<?> task) {
         Thread t = Thread.currentThread();
@@ -847,6 +874,66 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     /** For Runner: whether the default executor still needs a shutdown. */
     final boolean hasDefaultExecutor() {
         return defaultExecutor != null && !executorShutdownCalled;
+    }
+
+    // =====================================================================================
+    // Signals
+    // =====================================================================================
+
+    @Override
+    public void addSignalHandler(Signal sig, Runnable callback) {
+        Objects.requireNonNull(sig, "sig");
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        checkThread("addSignalHandler()");
+        java.util.function.Consumer<Signal> listener = s -> {
+            try {
+                callSoonThreadsafe(() -> handleSignal(s), null);
+            } catch (IllegalStateException closedMeanwhile) {
+                // the loop closed: nothing to run the handler on
+            }
+        };
+        synchronized (SIGNAL_OWNERS) {
+            BaseEventLoop other = SIGNAL_OWNERS.get(sig);
+            if (other != null && other != this) {
+                throw new IllegalStateException(sig + " is already handled by another event loop: " + other);
+            }
+            try {
+                org.jasyncio.internal.SignalSupport.install(sig, listener);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(sig + " cannot be caught: " + e.getMessage(), e);
+            }
+            SIGNAL_OWNERS.put(sig, this);
+        }
+        signalHandlers.put(sig, new SignalHandlerEntry(callback, Context.current().copy(), listener));
+    }
+
+    private void handleSignal(Signal sig) {
+        SignalHandlerEntry e = signalHandlers.get(sig);
+        if (e != null) {
+            new Handle(this, e.callback(), e.context()).run();
+        }
+    }
+
+    @Override
+    public boolean removeSignalHandler(Signal sig) {
+        Objects.requireNonNull(sig, "sig");
+        checkThread("removeSignalHandler()");
+        SignalHandlerEntry e = signalHandlers.remove(sig);
+        if (e == null) {
+            return false;
+        }
+        synchronized (SIGNAL_OWNERS) {
+            org.jasyncio.internal.SignalSupport.uninstall(sig, e.listener());
+            SIGNAL_OWNERS.remove(sig, this);
+        }
+        return true;
+    }
+
+    /** Thread-safe: makes runForever raise KeyboardInterrupt after the current iteration. */
+    final void interruptWithKeyboardInterrupt() {
+        keyboardInterrupt = true;
+        wakeup();
     }
 
     // =====================================================================================

@@ -329,6 +329,35 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      */
     void shutdownDefaultExecutor();
 
+    // ---- signals -----------------------------------------------------------------------
+
+    /**
+     * Runs {@code callback} on this loop's thread each time the process receives
+     * {@code sig}; asyncio's {@code add_signal_handler()}. The callback runs in a copy of the
+     * current context, as a loop callback (its exceptions go to the exception handler).
+     * Replaces a handler this loop had for {@code sig}. The handler is removed when the loop
+     * closes. Signals are process-wide: only one loop at a time may handle a given signal.
+     *
+     * @param sig one of {@link Signal#SIGINT}, {@link Signal#SIGTERM}, {@link Signal#SIGHUP},
+     *        {@link Signal#SIGUSR1}, {@link Signal#SIGUSR2}, {@link Signal#SIGWINCH},
+     *        {@link Signal#SIGCHLD}, {@link Signal#SIGALRM}
+     * @param callback the handler; not {@code null}
+     * @throws IllegalArgumentException if the JVM or the OS does not let {@code sig} be caught
+     * @throws IllegalStateException if the loop is closed, another loop handles {@code sig},
+     *         or called from another thread while the loop runs
+     */
+    void addSignalHandler(Signal sig, Runnable callback);
+
+    /**
+     * Removes this loop's handler for {@code sig} and restores the handler that was in place
+     * before; asyncio's {@code remove_signal_handler()}.
+     *
+     * @param sig the signal
+     * @return {@code true} if a handler was removed, {@code false} if there was none
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    boolean removeSignalHandler(Signal sig);
+
     // ---- debug and errors --------------------------------------------------------------
 
     /**

@@ -27,6 +27,7 @@ public class ExceptionGroup extends Error {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** The failures, in the order they happened. */
     private final List<Throwable> exceptions;
     /** Set when a TaskGroup threw this group into its body as the body's cancellation. */
     transient boolean deliveredToBody;

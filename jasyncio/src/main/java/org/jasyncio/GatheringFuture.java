@@ -23,7 +23,12 @@ final class GatheringFuture<T> extends Future<List<T>> {
         this.returnExceptions = returnExceptions;
     }
 
-    /** Builds the gathering future; coroutines become tasks, repeated awaitables one task. */
+    /**
+     * Builds the gathering future. Each coroutine argument becomes its own task: a Java
+     * lambda is a coroutine <em>function</em> (calling it again runs it again), unlike a
+     * Python coroutine object, so the same lambda given twice runs twice. A future given
+     * twice is awaited once and its result repeated, as in asyncio.
+     */
     static <T> GatheringFuture<T> of(BaseEventLoop loop, List<? extends Awaitable<?>> aws, boolean returnExceptions) {
         int n = aws.size();
         Future<?>[] children = new Future<?>[n];
@@ -32,17 +37,26 @@ final class GatheringFuture<T> extends Future<List<T>> {
             outer.setResult0(Collections.emptyList());
             return outer;
         }
-        Map<Object, Future<?>> seen = new IdentityHashMap<>(n);
+        Map<Object, Future<?>> seen = null;
         java.util.function.Consumer<Future<?>> cb = outer::childDone;
         for (int i = 0; i < n; i++) {
             Awaitable<?> aw = aws.get(i);
-            Future<?> f = seen.get(aw);
-            if (f == null) {
-                f = Asyncio.ensureFuture(loop, aw);
-                seen.put(aw, f);
-                f.addInternalCallback(cb);
+            Future<?> f;
+            if (aw instanceof Future<?> given) {
+                if (seen == null) {
+                    seen = new IdentityHashMap<>();
+                }
+                f = seen.get(given);
+                if (f == null) {
+                    f = Asyncio.ensureFuture(loop, given);
+                    seen.put(given, f);
+                    f.addInternalCallback(cb);
+                } else {
+                    outer.finished++; // a repeated future completes once
+                }
             } else {
-                outer.finished++; // a repeated awaitable completes once
+                f = Asyncio.ensureFuture(loop, aw);
+                f.addInternalCallback(cb);
             }
             children[i] = f;
         }

@@ -364,7 +364,7 @@ public final class Task<T> extends Future<T> {
         if (eager) {
             loop.startEagerly(this);
         } else {
-            loop.scheduleTask(this);
+            loop.scheduleNew(this);
         }
     }
 

@@ -255,9 +255,6 @@ public final class TaskGroup implements AutoCloseable {
             } catch (Throwable ex) {
                 // Cancelled (or handed an outer group's failure) while waiting: cancel the
                 // children, keep waiting, then let it go on.
-                if (ex instanceof ExceptionGroup g && g.deliveredToBody) {
-                    g.deliveredToBody = false;
-                }
                 if (!aborting) {
                     abort();
                 }
@@ -267,11 +264,24 @@ public final class TaskGroup implements AutoCloseable {
         onCompleted = null;
         finished = true;
 
+        if (known && et != null && !(et instanceof CancelledError) && et != errors) {
+            // asyncio: the body's own exception joins the group
+            if (errors == null) {
+                errors = new ExceptionGroup("unhandled errors in a TaskGroup");
+            }
+            errors.add(et);
+            et = null;
+        }
         if (propagate != null && errors == null) {
             throw Throwables.asException(propagate);
         }
         if (errors == null) {
             return;
+        }
+        if (propagate instanceof ExceptionGroup g && g != errors && g.deliveredToBody) {
+            // An outer group's failure reached us while we waited; we raise our own group
+            // instead, so the outer group is no longer travelling: its close() must raise it.
+            g.deliveredToBody = false;
         }
         if (known) {
             if (et != null && !(et instanceof CancelledError) && et != errors) {

@@ -121,6 +121,18 @@ class EventLoopTest {
     }
 
     @Test
+    void tasksAndCallbacksScheduledBeforeTheLoopRunsKeepTheirOrder() throws Exception {
+        try (EventLoop loop = Asyncio.newEventLoop()) {
+            List<String> events = new ArrayList<>();
+            loop.callSoon(() -> events.add("callback 1"));
+            Task<?> t = loop.createTask(() -> events.add("task"));
+            loop.callSoon(() -> events.add("callback 2"));
+            loop.runUntilComplete(t);
+            assertEquals(List.of("callback 1", "task", "callback 2"), events);
+        }
+    }
+
+    @Test
     void stopBeforeRunForeverRunsOneIteration() throws Exception {
         try (EventLoop loop = Asyncio.newEventLoop()) {
             List<String> events = new ArrayList<>();

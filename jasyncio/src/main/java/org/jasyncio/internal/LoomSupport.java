@@ -20,21 +20,35 @@ import java.util.concurrent.Executor;
  * <p>Thread-safe.
  */
 public final class LoomSupport {
+    /** Thread's characteristics bit: do not inherit inheritable thread-locals. */
+    private static final int NO_INHERIT_THREAD_LOCALS = 1 << 2;
+
     private static final MethodHandle BUILDER_CTOR;
+    /** ThreadBuilders.newVirtualThread(Executor, String, int, Runnable), if present: no builder per thread. */
+    private static final MethodHandle NEW_THREAD;
     private static final Throwable FAILURE;
 
     static {
         MethodHandle ctor = null;
+        MethodHandle factory = null;
         Throwable failure = null;
         try {
             Class<?> c = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(c, MethodHandles.lookup());
             ctor = lookup.findConstructor(c, MethodType.methodType(void.class, Executor.class))
                     .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+            try {
+                Class<?> tb = Class.forName("java.lang.ThreadBuilders");
+                factory = MethodHandles.privateLookupIn(tb, MethodHandles.lookup()).findStatic(tb, "newVirtualThread",
+                        MethodType.methodType(Thread.class, Executor.class, String.class, int.class, Runnable.class));
+            } catch (ReflectiveOperationException notThere) {
+                factory = null; // the builder does the same, one object more per thread
+            }
         } catch (Throwable t) {
             failure = t;
         }
         BUILDER_CTOR = ctor;
+        NEW_THREAD = factory;
         FAILURE = failure;
         if (ctor != null) {
             initialiseNioPoller();
@@ -73,7 +87,9 @@ public final class LoomSupport {
 
     /**
      * Creates an unstarted virtual thread whose continuation is submitted to
-     * {@code scheduler} every time it is started, unparked or yields.
+     * {@code scheduler} every time it is started, unparked or yields. The thread has no name
+     * and does not inherit inheritable thread-locals (tasks carry their state in context
+     * variables).
      *
      * @param scheduler receives the thread's continuation; its {@code execute} must not block
      * @param body what the thread runs
@@ -83,7 +99,11 @@ public final class LoomSupport {
     public static Thread newThread(Executor scheduler, Runnable body) {
         check();
         try {
-            return ((Thread.Builder.OfVirtual) BUILDER_CTOR.invokeExact(scheduler)).unstarted(body);
+            if (NEW_THREAD != null) {
+                return (Thread) NEW_THREAD.invokeExact(scheduler, (String) null, NO_INHERIT_THREAD_LOCALS, body);
+            }
+            return ((Thread.Builder.OfVirtual) BUILDER_CTOR.invokeExact(scheduler)).inheritInheritableThreadLocals(false)
+                    .unstarted(body);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
