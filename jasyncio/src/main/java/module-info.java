@@ -3,8 +3,8 @@
  *
  * <p>{@link org.jasyncio} holds the core (event loop, futures, tasks, combinators, runners,
  * timeouts, task groups, context variables); {@link org.jasyncio.locks} the
- * synchronization primitives. Internals live in {@code org.jasyncio.internal}, which is not
- * exported.
+ * synchronization primitives; {@link org.jasyncio.subprocess} child processes. Internals
+ * live in {@code org.jasyncio.internal}, which is not exported.
  *
  * <p>jasyncio reaches the JDK's virtual-thread scheduler hook by reflection: run with
  * {@code --add-opens java.base/java.lang=org.jasyncio} on the module path (or
@@ -17,4 +17,5 @@ module org.jasyncio {
     exports org.jasyncio.locks;
     exports org.jasyncio.transports;
     exports org.jasyncio.streams;
+    exports org.jasyncio.subprocess;
 }

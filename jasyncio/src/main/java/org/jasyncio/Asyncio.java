@@ -79,6 +79,16 @@ public final class Asyncio {
             public void removeShutdownHook(EventLoop loop, Runnable hook) {
                 ((BaseEventLoop) loop).shutdownHooks.remove(hook);
             }
+
+            @Override
+            public void addCloseHook(EventLoop loop, Runnable hook) {
+                ((BaseEventLoop) loop).closeHooks.add(hook);
+            }
+
+            @Override
+            public void removeCloseHook(EventLoop loop, Runnable hook) {
+                ((BaseEventLoop) loop).closeHooks.remove(hook);
+            }
         });
     }
 

@@ -62,6 +62,8 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     private boolean executorShutdownCalled;
     /** Hooks run by Runner/run() at shutdown, e.g. async generators (sync issue). */
     final List<Runnable> shutdownHooks = new ArrayList<>();
+    /** Hooks run by close(): release what the loop owns outside its selector (subprocesses, issue 5). */
+    final Set<Runnable> closeHooks = new LinkedHashSet<>();
 
     // ---- state shared with other threads ----
     final Inbox inbox = new Inbox();
@@ -251,6 +253,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             removeSignalHandler(sig);
         }
         closed = true;
+        runCloseHooks();
         ready.clear();
         runNext.clear();
         timers.clear();
@@ -934,6 +937,63 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     final void interruptWithKeyboardInterrupt() {
         keyboardInterrupt = true;
         wakeup();
+    }
+
+    // =====================================================================================
+    // Subprocesses (issue 5): org.jasyncio.internal.subprocess
+    // =====================================================================================
+
+    @Override
+    public <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
+            subprocessExec(java.util.function.Supplier<? extends P> protocolFactory, List<String> command)
+            throws java.io.IOException {
+        return subprocessExec(protocolFactory, command, org.jasyncio.subprocess.SubprocessOptions.pipes());
+    }
+
+    @Override
+    public <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
+            subprocessExec(java.util.function.Supplier<? extends P> protocolFactory, List<String> command,
+                    org.jasyncio.subprocess.SubprocessOptions options) throws java.io.IOException {
+        requireTaskOfThisLoop("subprocessExec()");
+        return org.jasyncio.internal.subprocess.Spawner.exec(this, protocolFactory, command, options);
+    }
+
+    @Override
+    public <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
+            subprocessShell(java.util.function.Supplier<? extends P> protocolFactory, String cmd)
+            throws java.io.IOException {
+        return subprocessShell(protocolFactory, cmd, org.jasyncio.subprocess.SubprocessOptions.pipes());
+    }
+
+    @Override
+    public <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
+            subprocessShell(java.util.function.Supplier<? extends P> protocolFactory, String cmd,
+                    org.jasyncio.subprocess.SubprocessOptions options) throws java.io.IOException {
+        requireTaskOfThisLoop("subprocessShell()");
+        return org.jasyncio.internal.subprocess.Spawner.shell(this, protocolFactory, cmd, options);
+    }
+
+    private void requireTaskOfThisLoop(String what) {
+        Task<?> t = Task.current();
+        if (t == null) {
+            throw Task.outsideTask(what);
+        }
+        if (t.loop != this) {
+            throw new IllegalStateException(what + " was called from a task of another event loop");
+        }
+    }
+
+    /** Runs the close hooks once, on the closing thread; a failing hook is logged, the others still run. */
+    private void runCloseHooks() {
+        List<Runnable> hooks = new ArrayList<>(closeHooks);
+        closeHooks.clear();
+        for (Runnable hook : hooks) {
+            try {
+                hook.run();
+            } catch (Throwable t) {
+                Debug.LOG.log(Level.WARNING, "error releasing " + hook + " at loop close", t);
+            }
+        }
     }
 
     // =====================================================================================

@@ -107,7 +107,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * Closes the loop: drops pending callbacks and timers, shuts the default executor down
      * without waiting, and releases the selector; asyncio's {@code close()}. Closing a
      * closed loop does nothing. Tasks still pending are abandoned; {@link Asyncio#run}
-     * cancels them first.
+     * cancels them first. Child processes started by this loop that still run are killed
+     * (SIGKILL) and reaped before this returns (waiting at most five seconds), with a warning
+     * in debug mode.
      *
      * @throws IllegalStateException if the loop is running
      */
@@ -424,6 +426,106 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @param context what happened; not {@code null}
      */
     void defaultExceptionHandler(ExceptionContext context);
+
+    // =====================================================================================
+    // Subprocesses (issue 5): child processes with a SubprocessProtocol.
+    // Implemented by BaseEventLoop on org.jasyncio.internal.subprocess.
+    // =====================================================================================
+
+    /**
+     * Runs {@code command} with its three streams as pipes and connects a new protocol to it;
+     * asyncio's {@code subprocess_exec(protocol_factory, program, *args)}. See
+     * {@link #subprocessExec(java.util.function.Supplier, java.util.List, org.jasyncio.subprocess.SubprocessOptions)}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, on the loop thread
+     * @param command the program and its arguments; not empty
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the program cannot be started
+     * @throws IllegalArgumentException if {@code command} is empty, or an element is empty
+     *         (the program) or contains NUL
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
+            subprocessExec(java.util.function.Supplier<? extends P> protocolFactory, java.util.List<String> command)
+            throws java.io.IOException;
+
+    /**
+     * Runs {@code command} (the program, looked up in {@code PATH} when it has no slash, then
+     * its arguments) as a child process and connects a new protocol to it; asyncio's
+     * {@code subprocess_exec(protocol_factory, program, *args, stdin=..., stdout=...,
+     * stderr=..., cwd=..., env=...)}. The protocol's {@code connectionMade} has run when this
+     * returns; the child's pipes then report through
+     * {@link org.jasyncio.transports.SubprocessProtocol}, and the transport's
+     * {@code getPipeTransport(fd)} writes to stdin. The start itself (the JDK's fork and exec)
+     * runs on a jasyncio thread: the loop keeps running meanwhile. Closing the loop kills the
+     * children that still run.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no child running (one that was started is killed).
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, on the loop thread, before the
+     *        child starts
+     * @param command the program and its arguments; not empty
+     * @param options where stdin, stdout and stderr go (usually
+     *        {@link org.jasyncio.subprocess.SubprocessOptions#pipes()}), working directory,
+     *        environment; the reader limit is not used here
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the program cannot be started (for example "Cannot run
+     *         program "nope": error=2, No such file or directory"), or the working directory
+     *         does not exist
+     * @throws IllegalArgumentException if {@code command} is empty, or an element is empty
+     *         (the program) or contains NUL
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
+            subprocessExec(java.util.function.Supplier<? extends P> protocolFactory, java.util.List<String> command,
+                    org.jasyncio.subprocess.SubprocessOptions options) throws java.io.IOException;
+
+    /**
+     * Runs {@code cmd} with the shell, its three streams as pipes; asyncio's
+     * {@code subprocess_shell(protocol_factory, cmd)}. See
+     * {@link #subprocessShell(java.util.function.Supplier, String, org.jasyncio.subprocess.SubprocessOptions)}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, on the loop thread
+     * @param cmd the command line
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the shell cannot be started
+     * @throws IllegalArgumentException if {@code cmd} contains NUL
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
+            subprocessShell(java.util.function.Supplier<? extends P> protocolFactory, String cmd)
+            throws java.io.IOException;
+
+    /**
+     * Runs {@code cmd} with the shell ({@code /bin/sh -c cmd}, as Python's {@code shell=True})
+     * and connects a new protocol to it; asyncio's {@code subprocess_shell(protocol_factory,
+     * cmd, stdin=..., ...)}. Otherwise as
+     * {@link #subprocessExec(java.util.function.Supplier, java.util.List, org.jasyncio.subprocess.SubprocessOptions)}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no child running.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, on the loop thread
+     * @param cmd the command line
+     * @param options redirections, working directory, environment
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the shell cannot be started, or the working directory does
+     *         not exist
+     * @throws IllegalArgumentException if {@code cmd} contains NUL
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
+            subprocessShell(java.util.function.Supplier<? extends P> protocolFactory, String cmd,
+                    org.jasyncio.subprocess.SubprocessOptions options) throws java.io.IOException;
 
     // =====================================================================================
     // Network (issue 4): channel watchers, socket operations, names, transports, servers.

@@ -51,6 +51,24 @@ public interface LoopInternals {
     void removeShutdownHook(EventLoop loop, Runnable hook);
 
     /**
+     * Registers a hook that {@link EventLoop#close()} runs, once, on the closing thread, after
+     * the loop stopped accepting callbacks: to release what the loop owns outside its selector
+     * (child processes). Hooks run in registration order; a hook must not suspend.
+     *
+     * @param loop the loop
+     * @param hook the hook
+     */
+    void addCloseHook(EventLoop loop, Runnable hook);
+
+    /**
+     * Removes a hook registered with {@link #addCloseHook}.
+     *
+     * @param loop the loop
+     * @param hook the hook
+     */
+    void removeCloseHook(EventLoop loop, Runnable hook);
+
+    /**
      * Returns the implementation.
      *
      * @return the core's implementation

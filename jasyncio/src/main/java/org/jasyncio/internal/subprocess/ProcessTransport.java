@@ -1,0 +1,423 @@
+package org.jasyncio.internal.subprocess;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import org.jasyncio.Context;
+import org.jasyncio.EventLoop;
+import org.jasyncio.ExceptionContext;
+import org.jasyncio.Future;
+import org.jasyncio.Signal;
+import org.jasyncio.internal.LoopInternals;
+import org.jasyncio.subprocess.ProcessLookupError;
+import org.jasyncio.transports.BaseProtocol;
+import org.jasyncio.transports.BaseTransport;
+import org.jasyncio.transports.SubprocessProtocol;
+import org.jasyncio.transports.SubprocessTransport;
+
+/**
+ * A child process and its pipes; asyncio's {@code BaseSubprocessTransport} with the Unix
+ * subprocess transport and child watcher.
+ *
+ * <p>The child is a {@link java.lang.Process}. Its exit arrives through
+ * {@link java.lang.Process#onExit()}, its pipes through {@link ReadPipeTransport} and
+ * {@link WritePipeTransport}, all posted to the loop with {@code callSoonThreadsafe} in this
+ * transport's context; from then on everything runs on the loop thread. Like asyncio's, the
+ * transport reports {@code connectionLost} once the child exited and every pipe closed, and
+ * only then wakes the tasks waiting in {@link #waitForExit()}.
+ *
+ * <p>Return codes: the JDK reports a death by signal N as the exit status 128 + N, which a
+ * normal {@code exit(128 + N)} also gives. The transport reports -N (asyncio's convention) when
+ * it sent signal N to the child itself (kill, terminate, sendSignal, close, loop close), else the
+ * status as the JDK gives it.
+ */
+public final class ProcessTransport implements SubprocessTransport {
+    static final Logger LOG = System.getLogger("org.jasyncio.subprocess");
+    /** How long loop close waits for killed children to be reaped, in all. */
+    static final long REAP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final EventLoop loop;
+    private final Context context;
+    private final boolean debug;
+    private final String program;
+    private final java.lang.Process proc;
+    private final long pid;
+    private SubprocessProtocol protocol;
+    private final WritePipeTransport stdin;
+    private final ReadPipeTransport stdout;
+    private final ReadPipeTransport stderr;
+    private boolean stdinLost;
+    private boolean stdoutLost;
+    private boolean stderrLost;
+    private Integer returncode;
+    private boolean closed;
+    private boolean finished;
+    /** Set after connectionLost: the process is gone, signals raise ProcessLookupError. */
+    private boolean gone;
+    private List<Future<Integer>> exitWaiters = new ArrayList<>();
+    /** Signals sent to the child, by number (bit n = signal n). */
+    private long signalsSent;
+    private final Runnable closeHook = this::loopClosing;
+
+    ProcessTransport(EventLoop loop, SubprocessProtocol protocol, java.lang.Process proc, String program,
+            boolean stdinPipe, boolean stdoutPipe, boolean stderrPipe) {
+        this.loop = loop;
+        this.context = Context.copyContext();
+        this.debug = loop.getDebug();
+        this.protocol = protocol;
+        this.proc = proc;
+        this.pid = proc.pid();
+        this.program = program;
+        this.stdin = stdinPipe ? new WritePipeTransport(this, proc.getOutputStream()) : null;
+        this.stdout = stdoutPipe ? new ReadPipeTransport(this, 1, proc.getInputStream()) : null;
+        this.stderr = stderrPipe ? new ReadPipeTransport(this, 2, proc.getErrorStream()) : null;
+        this.stdinLost = !stdinPipe;
+        this.stdoutLost = !stdoutPipe;
+        this.stderrLost = !stderrPipe;
+        LoopInternals.get().addCloseHook(loop, closeHook);
+        if (debug) {
+            LOG.log(Level.DEBUG, "process " + program + " created: pid " + pid);
+        }
+    }
+
+    /**
+     * Connects the protocol, then starts the pumps and watches the exit; on the loop thread,
+     * as asyncio's {@code _connect_pipes} (connectionMade comes before any other call).
+     */
+    void connect() {
+        try {
+            protocol.connectionMade(this);
+        } catch (Throwable t) {
+            report("connectionMade", t);
+        }
+        if (stdout != null) {
+            stdout.start();
+        }
+        if (stderr != null) {
+            stderr.start();
+        }
+        proc.onExit().whenComplete((p, e) -> post(this::processExited));
+    }
+
+    // ---- for the pipes -------------------------------------------------------------------------
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    boolean debug() {
+        return debug;
+    }
+
+    /** Posts {@code r} to the loop from any thread; {@code false} once the loop is closed. */
+    boolean post(Runnable r) {
+        try {
+            loop.callSoonThreadsafe(r, context);
+            return true;
+        } catch (IllegalStateException closedLoop) {
+            return false;
+        }
+    }
+
+    /** Schedules {@code r} for the next iteration; loop thread. */
+    void callSoon(Runnable r) {
+        loop.callSoon(r, context);
+    }
+
+    boolean exited() {
+        return returncode != null;
+    }
+
+    boolean isAlive() {
+        return proc.isAlive();
+    }
+
+    void pipeDataReceived(int fd, byte[] data) {
+        try {
+            protocol.pipeDataReceived(fd, data);
+        } catch (Throwable t) {
+            report("pipeDataReceived", t);
+        }
+    }
+
+    void pipeConnectionLost(int fd, Exception exc) {
+        switch (fd) {
+            case 0 -> stdinLost = true;
+            case 1 -> stdoutLost = true;
+            default -> stderrLost = true;
+        }
+        try {
+            protocol.pipeConnectionLost(fd, exc);
+        } catch (Throwable t) {
+            report("pipeConnectionLost", t);
+        }
+        tryFinish();
+    }
+
+    void protocolPauseWriting() {
+        try {
+            protocol.pauseWriting();
+        } catch (Throwable t) {
+            report("pauseWriting", t);
+        }
+    }
+
+    void protocolResumeWriting() {
+        try {
+            protocol.resumeWriting();
+        } catch (Throwable t) {
+            report("resumeWriting", t);
+        }
+    }
+
+    private void report(String callback, Throwable t) {
+        loop.callExceptionHandler(ExceptionContext.builder("Exception in " + describe(protocol) + "." + callback
+                + "()").exception(t).put("transport", this).put("protocol", protocol).build());
+    }
+
+    private static String describe(Object o) {
+        String s = o.getClass().getSimpleName();
+        return s.isEmpty() ? o.getClass().getName() : s;
+    }
+
+    // ---- exit and finish -------------------------------------------------------------------------
+
+    private void processExited() {
+        if (returncode != null || gone) {
+            return;
+        }
+        int status = proc.exitValue();
+        returncode = returncodeOf(status);
+        if (debug) {
+            LOG.log(Level.INFO, this + " exited with return code " + returncode);
+        }
+        if (stdin != null) {
+            stdin.processExited();
+        }
+        try {
+            protocol.processExited();
+        } catch (Throwable t) {
+            report("processExited", t);
+        }
+        tryFinish();
+    }
+
+    /** asyncio's negative return code for a signal we sent; the JDK's status otherwise. */
+    private int returncodeOf(int status) {
+        int sig = status - 128;
+        if (sig > 0 && sig < 64 && (signalsSent & (1L << sig)) != 0) {
+            return -sig;
+        }
+        return status;
+    }
+
+    private void tryFinish() {
+        if (returncode == null || finished || !(stdinLost && stdoutLost && stderrLost)) {
+            return;
+        }
+        finished = true;
+        callSoon(this::callConnectionLost);
+    }
+
+    private void callConnectionLost() {
+        try {
+            protocol.connectionLost(null);
+        } catch (Throwable t) {
+            report("connectionLost", t);
+        } finally {
+            gone = true;
+            List<Future<Integer>> waiters = exitWaiters;
+            exitWaiters = null;
+            for (Future<Integer> w : waiters) {
+                if (!w.done()) {
+                    w.setResult(returncode);
+                }
+            }
+            LoopInternals.get().removeCloseHook(loop, closeHook);
+        }
+    }
+
+    /**
+     * Waits until the child exited and the transport finished (every pipe closed); asyncio's
+     * {@code _wait()}. Returns at once when the exit is already known.
+     *
+     * @return the return code
+     * @throws org.jasyncio.CancelledError if the calling task is cancelled (the child keeps running)
+     * @throws IllegalStateException if called outside a task of this loop
+     */
+    public int waitForExit() {
+        Integer rc = returncode;
+        if (rc != null) {
+            return rc;
+        }
+        Future<Integer> w = loop.createFuture();
+        exitWaiters.add(w);
+        try {
+            return w.await();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- SubprocessTransport ---------------------------------------------------------------------
+
+    @Override
+    public long getPid() {
+        return pid;
+    }
+
+    @Override
+    public Integer getReturncode() {
+        return returncode;
+    }
+
+    @Override
+    public BaseTransport getPipeTransport(int fd) {
+        return switch (fd) {
+            case 0 -> stdin;
+            case 1 -> stdout;
+            case 2 -> stderr;
+            default -> null;
+        };
+    }
+
+    @Override
+    public void sendSignal(Signal sig) {
+        Objects.requireNonNull(sig, "sig");
+        LoopInternals.get().checkThread(loop, "SubprocessTransport.sendSignal()");
+        if (gone) {
+            throw new ProcessLookupError("child process " + pid + " already exited");
+        }
+        if (!proc.isAlive()) {
+            return; // exited; the loop learns it soon (asyncio ignores the ProcessLookupError of os.kill)
+        }
+        int n = sig.number();
+        if (n > 0 && n < 64) {
+            signalsSent |= 1L << n;
+        }
+        ProcessSignals.send(proc, sig);
+    }
+
+    @Override
+    public void terminate() {
+        sendSignal(Signal.SIGTERM);
+    }
+
+    @Override
+    public void kill() {
+        sendSignal(Signal.SIGKILL);
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        LoopInternals.get().checkThread(loop, "SubprocessTransport.close()");
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (stdin != null) {
+            stdin.close();
+        }
+        if (stdout != null) {
+            stdout.close();
+        }
+        if (stderr != null) {
+            stderr.close();
+        }
+        if (returncode == null && proc.isAlive()) {
+            if (debug) {
+                LOG.log(Level.WARNING, "Close running child process: kill " + this);
+            }
+            signalsSent |= 1L << Signal.SIGKILL.number();
+            proc.toHandle().destroyForcibly();
+        }
+    }
+
+    /**
+     * Loop close, on the closing thread: kill the child if it still runs, wait for it to be
+     * reaped, stop the pumps. Nothing is reported to the protocol: the loop is gone.
+     */
+    private void loopClosing() {
+        if (finished) {
+            return;
+        }
+        closed = true;
+        if (proc.isAlive()) {
+            if (debug) {
+                LOG.log(Level.WARNING, "Event loop closed while child process is running: kill " + this);
+            }
+            signalsSent |= 1L << Signal.SIGKILL.number();
+            proc.toHandle().destroyForcibly();
+        }
+        try {
+            if (!proc.waitFor(REAP_TIMEOUT_NANOS, TimeUnit.NANOSECONDS)) {
+                LOG.log(Level.WARNING, "child process " + pid + " did not exit within 5 seconds of SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stdin != null) {
+            stdin.loopClosing();
+        }
+        if (stdout != null) {
+            stdout.loopClosing();
+        }
+        if (stderr != null) {
+            stderr.loopClosing();
+        }
+    }
+
+    @Override
+    public Object getExtraInfo(String name, Object defaultValue) {
+        return "subprocess".equals(Objects.requireNonNull(name, "name")) ? proc : defaultValue;
+    }
+
+    @Override
+    public void setProtocol(BaseProtocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        if (!(protocol instanceof SubprocessProtocol p)) {
+            throw new IllegalArgumentException("a subprocess transport needs a SubprocessProtocol, got " + protocol);
+        }
+        this.protocol = p;
+    }
+
+    @Override
+    public SubprocessProtocol getProtocol() {
+        return protocol;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("<ProcessTransport");
+        if (closed) {
+            sb.append(" closed");
+        }
+        sb.append(" pid=").append(pid);
+        if (returncode != null) {
+            sb.append(" returncode=").append(returncode);
+        } else {
+            sb.append(" running");
+        }
+        if (stdin != null) {
+            sb.append(" stdin=").append(stdin);
+        }
+        if (stdout != null) {
+            sb.append(" stdout=").append(stdout);
+        }
+        if (stderr != null) {
+            sb.append(" stderr=").append(stderr);
+        }
+        return sb.append('>').toString();
+    }
+}

@@ -1,0 +1,451 @@
+package org.jasyncio.internal.subprocess;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jasyncio.internal.LoopInternals;
+import org.jasyncio.subprocess.BrokenPipeError;
+import org.jasyncio.transports.BaseProtocol;
+import org.jasyncio.transports.WriteTransport;
+
+/**
+ * A child's stdin as a {@link WriteTransport}; asyncio's {@code _UnixWritePipeTransport} with a
+ * {@code WriteSubprocessPipeProto}.
+ *
+ * <p>{@link #write} copies the bytes into a queue and returns; a writer thread takes everything
+ * queued, writes it to the {@link java.lang.Process} stream (blocking while the child does not
+ * read) and tells the loop how much went through, which lowers {@link #getWriteBufferSize()} and
+ * may resume the protocol. The writer thread lingers {@link #LINGER_SECONDS} for more data, then
+ * ends; the next write starts another. The stream is touched by the writer thread only, so the
+ * loop never waits behind a blocked write: closing is a request the writer carries out after the
+ * queued bytes.
+ */
+final class WritePipeTransport implements WriteTransport {
+    static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
+    static final int DEFAULT_HIGH_WATER = 64 * 1024;
+    static final long LINGER_SECONDS = 1;
+
+    private final ProcessTransport owner;
+    private final OutputStream out;
+
+    // ---- loop thread ----
+    private boolean closing;
+    private boolean closedByUser;
+    private boolean eofCalled;
+    private boolean lost;
+    private int droppedWrites;
+    private long buffered;
+    private int highWater = DEFAULT_HIGH_WATER;
+    private int lowWater = DEFAULT_HIGH_WATER / 4;
+    private boolean protocolPaused;
+
+    // ---- shared with the writer thread, under lock ----
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private boolean writerRunning;
+    /** Close the stream once the queue is written (close, writeEof). */
+    private boolean closeRequested;
+    /** Stop at once, dropping the queue (abort, broken pipe, exit, loop close). */
+    private boolean stopRequested;
+    /** The writer closed the stream: no writer is needed any more. */
+    private boolean streamClosed;
+
+    WritePipeTransport(ProcessTransport owner, OutputStream out) {
+        this.owner = owner;
+        this.out = out;
+    }
+
+    // ---- writer thread ------------------------------------------------------------------------
+
+    private void writer() {
+        List<byte[]> batch = new ArrayList<>();
+        try {
+            while (true) {
+                boolean closeNow = false;
+                lock.lock();
+                try {
+                    if (queue.isEmpty() && !closeRequested && !stopRequested) {
+                        changed.await(LINGER_SECONDS, TimeUnit.SECONDS);
+                    }
+                    if (stopRequested) {
+                        queue.clear();
+                        closeNow = true;
+                    } else if (queue.isEmpty()) {
+                        if (closeRequested) {
+                            closeNow = true;
+                        } else {
+                            writerRunning = false;
+                            return;
+                        }
+                    } else {
+                        batch.addAll(queue);
+                        queue.clear();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (closeNow) {
+                    closeStream();
+                    lock.lock();
+                    try {
+                        writerRunning = false;
+                        streamClosed = true;
+                    } finally {
+                        lock.unlock();
+                    }
+                    owner.post(this::onStreamClosed);
+                    return;
+                }
+                long total = 0;
+                for (byte[] b : batch) {
+                    out.write(b);
+                    total += b.length;
+                }
+                out.flush();
+                batch.clear();
+                long n = total;
+                if (!owner.post(() -> written(n))) {
+                    stop();
+                }
+            }
+        } catch (IOException e) {
+            lock.lock();
+            try {
+                queue.clear();
+                writerRunning = false;
+                streamClosed = true;
+            } finally {
+                lock.unlock();
+            }
+            closeStream();
+            owner.post(() -> writeFailed(e));
+        } catch (InterruptedException e) {
+            lock.lock();
+            try {
+                writerRunning = false;
+                streamClosed = true;
+            } finally {
+                lock.unlock();
+            }
+            closeStream();
+        }
+    }
+
+    private void closeStream() {
+        try {
+            out.close();
+        } catch (IOException ignored) {
+            // a broken pipe fails the flush in close(); the pipe is released all the same
+        }
+    }
+
+    /** Queues {@code data} for the writer thread, starting it if needed; any thread. */
+    private void enqueue(byte[] data) {
+        boolean start;
+        lock.lock();
+        try {
+            if (streamClosed) {
+                return;
+            }
+            if (data != null) {
+                queue.addLast(data);
+            }
+            start = !writerRunning;
+            writerRunning = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            PipeThreads.start("jasyncio-pipe-" + owner.getPid() + "-stdin", this::writer);
+        }
+    }
+
+    private void requestClose() {
+        lock.lock();
+        try {
+            closeRequested = true;
+        } finally {
+            lock.unlock();
+        }
+        enqueue(null);
+    }
+
+    /** Drops the queue and has the writer close the stream; thread-safe. */
+    void stop() {
+        boolean running;
+        lock.lock();
+        try {
+            stopRequested = true;
+            queue.clear();
+            running = writerRunning;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (!running) {
+            enqueue(null); // a short-lived writer closes the stream: the loop never touches it
+        }
+    }
+
+    // ---- loop thread: reports from the writer ----------------------------------------------------
+
+    private void written(long n) {
+        if (lost) {
+            return;
+        }
+        buffered -= n;
+        maybeResumeProtocol();
+    }
+
+    private void onStreamClosed() {
+        if (!lost && closing && buffered <= 0) {
+            connectionLost(null);
+        }
+    }
+
+    private void writeFailed(IOException e) {
+        if (lost) {
+            return;
+        }
+        fail(brokenPipe(e));
+    }
+
+    private BrokenPipeError brokenPipe(IOException cause) {
+        String why = owner.exited() || !owner.isAlive() ? "exited" : "closed its stdin";
+        return new BrokenPipeError("Broken pipe: child process " + owner.getPid() + " " + why
+                + (buffered > 0 ? " with " + buffered + " bytes not written" : ""), cause);
+    }
+
+    /** asyncio's _fatal_error with an OSError: lose the pipe with {@code exc}, dropping the buffer. */
+    private void fail(Exception exc) {
+        if (owner.debug()) {
+            ProcessTransport.LOG.log(Level.DEBUG, this + ": " + exc.getMessage(), exc);
+        }
+        forceClose(exc);
+    }
+
+    private void forceClose(Exception exc) {
+        if (lost) {
+            return;
+        }
+        closing = true;
+        buffered = 0;
+        stop();
+        lost = true;
+        owner.callSoon(() -> owner.pipeConnectionLost(0, exc));
+    }
+
+    private void connectionLost(Exception exc) {
+        if (!lost) {
+            lost = true;
+            owner.pipeConnectionLost(0, exc);
+        }
+    }
+
+    /** The child exited: the JDK closes its side of the stdin pipe now. */
+    void processExited() {
+        if (lost) {
+            return;
+        }
+        if (buffered > 0) {
+            fail(brokenPipe(null));
+        } else {
+            closing = true;
+            stop();
+            lost = true;
+            owner.callSoon(() -> owner.pipeConnectionLost(0, null));
+        }
+    }
+
+    /** The loop is closing: stop the writer, report nothing more. */
+    void loopClosing() {
+        closing = true;
+        lost = true;
+        stop();
+    }
+
+    // ---- WriteTransport ---------------------------------------------------------------------------
+
+    private void checkThread(String what) {
+        LoopInternals.get().checkThread(owner.loop(), what);
+    }
+
+    @Override
+    public void write(byte[] data) {
+        Objects.requireNonNull(data, "data");
+        write(data, 0, data.length);
+    }
+
+    @Override
+    public void write(byte[] data, int off, int len) {
+        Objects.checkFromIndexSize(off, len, data.length);
+        checkThread("WriteTransport.write()");
+        if (eofCalled) {
+            throw new IllegalStateException("Cannot call write() after writeEof(): " + this);
+        }
+        if (closedByUser) {
+            throw new IllegalStateException("write() on a transport that was closed: " + this);
+        }
+        if (len == 0) {
+            return;
+        }
+        if (lost) {
+            if (droppedWrites >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+                ProcessTransport.LOG.log(Level.WARNING, "pipe closed by the child: " + this + " dropped the data ("
+                        + droppedWrites + " writes)");
+            }
+            droppedWrites++;
+            return;
+        }
+        if (owner.exited()) {
+            // The child is gone and the JDK closed the pipe: asyncio's os.write() fails with EPIPE.
+            buffered += len;
+            fail(brokenPipe(null));
+            return;
+        }
+        buffered += len;
+        enqueue(Arrays.copyOfRange(data, off, off + len));
+        maybePauseProtocol();
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        write(b, 0, b.length);
+    }
+
+    @Override
+    public void writelines(Iterable<byte[]> data) {
+        Objects.requireNonNull(data, "data");
+        int n = 0;
+        for (byte[] b : data) {
+            n += Objects.requireNonNull(b, "element").length;
+        }
+        byte[] all = new byte[n];
+        int i = 0;
+        for (byte[] b : data) {
+            System.arraycopy(b, 0, all, i, b.length);
+            i += b.length;
+        }
+        write(all, 0, n);
+    }
+
+    @Override
+    public void writeEof() {
+        checkThread("WriteTransport.writeEof()");
+        if (closing) {
+            return;
+        }
+        eofCalled = true;
+        closing = true;
+        requestClose();
+    }
+
+    @Override
+    public boolean canWriteEof() {
+        return true;
+    }
+
+    @Override
+    public void abort() {
+        checkThread("WriteTransport.abort()");
+        closedByUser = true;
+        forceClose(null);
+    }
+
+    /**
+     * asyncio's close(): the queued bytes are still written, then the pipe is closed (the child
+     * reads end of file) and {@code pipeConnectionLost(0, null)} follows.
+     */
+    @Override
+    public void close() {
+        checkThread("WriteTransport.close()");
+        closedByUser = true;
+        if (closing) {
+            return;
+        }
+        closing = true;
+        requestClose();
+    }
+
+    @Override
+    public boolean isClosing() {
+        return closing;
+    }
+
+    @Override
+    public void setWriteBufferLimits(int high, int low) {
+        checkThread("WriteTransport.setWriteBufferLimits()");
+        if (high < 0) {
+            high = low < 0 ? DEFAULT_HIGH_WATER : 4 * low;
+        }
+        if (low < 0) {
+            low = high / 4;
+        }
+        if (!(high >= low && low >= 0)) {
+            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
+        }
+        highWater = high;
+        lowWater = low;
+        maybePauseProtocol();
+    }
+
+    @Override
+    public int[] getWriteBufferLimits() {
+        return new int[] {lowWater, highWater};
+    }
+
+    @Override
+    public long getWriteBufferSize() {
+        return buffered;
+    }
+
+    private void maybePauseProtocol() {
+        if (buffered > highWater && !protocolPaused) {
+            protocolPaused = true;
+            owner.protocolPauseWriting();
+        }
+    }
+
+    private void maybeResumeProtocol() {
+        if (protocolPaused && buffered <= lowWater) {
+            protocolPaused = false;
+            owner.protocolResumeWriting();
+        }
+    }
+
+    @Override
+    public Object getExtraInfo(String name, Object defaultValue) {
+        return defaultValue;
+    }
+
+    @Override
+    public void setProtocol(BaseProtocol protocol) {
+        throw new IllegalArgumentException("a subprocess pipe reports to its SubprocessTransport; "
+                + "set the protocol there (SubprocessTransport.setProtocol)");
+    }
+
+    @Override
+    public BaseProtocol getProtocol() {
+        return owner.getProtocol();
+    }
+
+    @Override
+    public String toString() {
+        return "<WritePipeTransport pid=" + owner.getPid() + " fd=0" + (lost ? " closed" : closing ? " closing" : "")
+                + (buffered > 0 ? " buffered=" + buffered : "") + ">";
+    }
+}

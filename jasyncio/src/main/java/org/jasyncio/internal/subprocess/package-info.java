@@ -1,0 +1,18 @@
+/**
+ * The implementation of subprocesses (not exported): the process transport, its pipe transports
+ * and their pump threads, the spawner, and signals to children.
+ *
+ * <h2>How bytes reach the loop</h2>
+ * A {@link java.lang.Process}'s pipes are blocking streams. Each stdout or stderr pipe has a
+ * platform pump thread that reads it and posts chunks to the loop (at most four 64 KiB chunks
+ * in flight); stdin has a writer thread that takes the queued writes. The threads never run
+ * protocol code: everything the protocol sees happens on the loop thread. The child's exit comes
+ * from {@link java.lang.Process#onExit()}.
+ *
+ * <p>The alternative, registering the pipes' file descriptors with the loop's selector, needs a
+ * selectable channel over the pipe; the JDK offers none for a process's pipes, and building one
+ * (NIO {@code Pipe}s handed to the child as {@code /proc/self/fd/N}) needs the descriptor number,
+ * which only JDK internals give ({@code --add-exports java.base/sun.nio.ch}). The benchmark
+ * {@code SubprocessPipesBench} in the examples measures both ways.
+ */
+package org.jasyncio.internal.subprocess;

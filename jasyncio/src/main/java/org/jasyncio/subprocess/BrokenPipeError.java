@@ -1,0 +1,30 @@
+package org.jasyncio.subprocess;
+
+import java.io.IOException;
+
+/**
+ * Raised when bytes cannot be written to a child's stdin because the child no longer reads
+ * it: it exited, or closed its stdin; Python's {@code BrokenPipeError} (errno {@code EPIPE}).
+ *
+ * <p>It reaches the protocol through {@code pipeConnectionLost(0, exc)} and a
+ * {@link org.jasyncio.streams.StreamWriter#drain() drain()} that was waiting; a later
+ * {@code drain()} raises {@code IOException("Connection lost")} with this error as its cause,
+ * as asyncio raises {@code ConnectionResetError('Connection lost')}.
+ * {@link Process#communicate} ignores it, as asyncio's does. An {@link IOException}, so that
+ * code handling I/O errors handles it.
+ *
+ * @since 0.1
+ */
+public class BrokenPipeError extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Makes the error.
+     *
+     * @param message what broke, for example "Broken pipe: child process 1234 exited"
+     * @param cause the JDK's error, or {@code null}
+     */
+    public BrokenPipeError(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
