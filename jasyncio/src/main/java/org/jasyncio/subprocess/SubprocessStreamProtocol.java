@@ -20,8 +20,17 @@ import org.jasyncio.transports.WriteTransport;
 final class SubprocessStreamProtocol implements SubprocessProtocol {
     private final int limit;
     private final FlowControl flow = new FlowControl();
+    /**
+     * Carries the stdin pipe's error to {@link StreamWriter#drain()}, which reports the exception
+     * of the reader it was given (asyncio's writer does the same with its reader): after the
+     * child exited, drain() raises a BrokenPipeError rather than a bare "Connection lost".
+     * Nothing is ever fed to it.
+     */
+    private final StreamReader stdinError = new StreamReader();
     private final List<Integer> pipeFds = new ArrayList<>(2);
     private SubprocessTransport transport;
+    /** The transport, kept after {@link #maybeCloseTransport()} drops {@link #transport}. */
+    private SubprocessTransport process;
     private boolean processExited;
     StreamWriter stdin;
     StreamReader stdout;
@@ -34,6 +43,7 @@ final class SubprocessStreamProtocol implements SubprocessProtocol {
     @Override
     public void connectionMade(BaseTransport t) {
         transport = (SubprocessTransport) t;
+        process = transport;
         if (transport.getPipeTransport(1) instanceof ReadTransport out) {
             stdout = new StreamReader(limit);
             stdout.setTransport(out);
@@ -45,7 +55,7 @@ final class SubprocessStreamProtocol implements SubprocessProtocol {
             pipeFds.add(2);
         }
         if (transport.getPipeTransport(0) instanceof WriteTransport in) {
-            stdin = new StreamWriter(in, flow, null);
+            stdin = new StreamWriter(in, flow, stdinError);
         }
     }
 
@@ -60,6 +70,12 @@ final class SubprocessStreamProtocol implements SubprocessProtocol {
     @Override
     public void pipeConnectionLost(int fd, Exception exc) {
         if (fd == 0) {
+            if (exc != null) {
+                stdinError.setException(exc);
+            } else if (process.getReturncode() != null) {
+                stdinError.setException(new BrokenPipeError("Broken pipe: child process " + process.getPid()
+                        + " exited; it no longer reads its stdin", null));
+            }
             if (stdin != null) {
                 stdin.close();
             }

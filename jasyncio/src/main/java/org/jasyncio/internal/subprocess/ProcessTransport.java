@@ -196,7 +196,7 @@ public final class ProcessTransport implements SubprocessTransport {
             LOG.log(Level.INFO, this + " exited with return code " + returncode);
         }
         if (stdin != null) {
-            stdin.processExited();
+            stdin.processExited(); // reports pipeConnectionLost(0, ...) now
         }
         try {
             protocol.processExited();
@@ -327,7 +327,7 @@ public final class ProcessTransport implements SubprocessTransport {
         }
         closed = true;
         if (stdin != null) {
-            stdin.close();
+            stdin.closeFromOwner();
         }
         if (stdout != null) {
             stdout.close();

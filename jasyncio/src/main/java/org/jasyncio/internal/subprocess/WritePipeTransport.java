@@ -254,19 +254,23 @@ final class WritePipeTransport implements WriteTransport {
         }
     }
 
-    /** The child exited: the JDK closes its side of the stdin pipe now. */
+    /**
+     * The child exited (the JDK closes our end of the stdin pipe now): the pipe is lost at once,
+     * with a BrokenPipeError if bytes were still waiting, so that a drain() that follows sees it.
+     */
     void processExited() {
         if (lost) {
             return;
         }
-        if (buffered > 0) {
-            fail(brokenPipe(null));
-        } else {
-            closing = true;
-            stop();
-            lost = true;
-            owner.callSoon(() -> owner.pipeConnectionLost(0, null));
+        Exception exc = buffered > 0 ? brokenPipe(null) : null;
+        if (exc != null && owner.debug()) {
+            ProcessTransport.LOG.log(Level.DEBUG, this + ": " + exc.getMessage());
         }
+        closing = true;
+        buffered = 0;
+        stop();
+        lost = true;
+        owner.pipeConnectionLost(0, exc);
     }
 
     /** The loop is closing: stop the writer, report nothing more. */
@@ -301,18 +305,12 @@ final class WritePipeTransport implements WriteTransport {
         if (len == 0) {
             return;
         }
-        if (lost) {
+        if (lost || closing) {
             if (droppedWrites >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
-                ProcessTransport.LOG.log(Level.WARNING, "pipe closed by the child: " + this + " dropped the data ("
+                ProcessTransport.LOG.log(Level.WARNING, "pipe closed: " + this + " dropped the data ("
                         + droppedWrites + " writes)");
             }
             droppedWrites++;
-            return;
-        }
-        if (owner.exited()) {
-            // The child is gone and the JDK closed the pipe: asyncio's os.write() fails with EPIPE.
-            buffered += len;
-            fail(brokenPipe(null));
             return;
         }
         buffered += len;
@@ -373,8 +371,23 @@ final class WritePipeTransport implements WriteTransport {
     @Override
     public void close() {
         checkThread("WriteTransport.close()");
+        if (lost) {
+            return; // already lost by itself: later writes are dropped, as asyncio does
+        }
         closedByUser = true;
         if (closing) {
+            return;
+        }
+        closing = true;
+        requestClose();
+    }
+
+    /**
+     * The subprocess transport closes: as {@link #close()}, but later writes are dropped (as
+     * after a loss) rather than refused, since the user did not close this pipe.
+     */
+    void closeFromOwner() {
+        if (lost || closing) {
             return;
         }
         closing = true;
