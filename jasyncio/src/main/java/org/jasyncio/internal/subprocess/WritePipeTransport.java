@@ -34,6 +34,8 @@ final class WritePipeTransport implements WriteTransport {
     static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
     static final int DEFAULT_HIGH_WATER = 64 * 1024;
     static final long LINGER_SECONDS = 1;
+    /** The most written with one system call: Linux's default pipe capacity. */
+    static final int SLICE = 64 * 1024;
 
     private final ProcessTransport owner;
     private final OutputStream out;
@@ -60,6 +62,8 @@ final class WritePipeTransport implements WriteTransport {
     private boolean stopRequested;
     /** The writer closed the stream: no writer is needed any more. */
     private boolean streamClosed;
+    /** {@link #stopRequested}, read by the writer between slices without the lock. */
+    private volatile boolean stopNow;
 
     WritePipeTransport(ProcessTransport owner, OutputStream out) {
         this.owner = owner;
@@ -109,8 +113,13 @@ final class WritePipeTransport implements WriteTransport {
                 }
                 long total = 0;
                 for (byte[] b : batch) {
-                    out.write(b);
-                    total += b.length;
+                    // In slices of the pipe's size, so that abort() or the child's exit stops a
+                    // long write within one slice.
+                    for (int off = 0; off < b.length && !stopNow; off += SLICE) {
+                        int n = Math.min(SLICE, b.length - off);
+                        out.write(b, off, n);
+                        total += n;
+                    }
                 }
                 out.flush();
                 batch.clear();
@@ -185,6 +194,7 @@ final class WritePipeTransport implements WriteTransport {
     /** Drops the queue and has the writer close the stream; thread-safe. */
     void stop() {
         boolean running;
+        stopNow = true;
         lock.lock();
         try {
             stopRequested = true;
