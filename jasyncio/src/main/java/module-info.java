@@ -15,4 +15,6 @@ module org.jasyncio {
 
     exports org.jasyncio;
     exports org.jasyncio.locks;
+    exports org.jasyncio.transports;
+    exports org.jasyncio.streams;
 }

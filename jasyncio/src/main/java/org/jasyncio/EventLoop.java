@@ -424,4 +424,506 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @param context what happened; not {@code null}
      */
     void defaultExceptionHandler(ExceptionContext context);
+
+    // =====================================================================================
+    // Network (issue 4): channel watchers, socket operations, names, transports, servers.
+    // Implemented by SelectorEventLoop on org.jasyncio.internal.net.
+    // =====================================================================================
+
+    // ---- network: watching channels ----------------------------------------------------
+
+    /**
+     * Calls {@code callback} on the loop thread every time {@code channel} is readable (or,
+     * for a {@link java.nio.channels.ServerSocketChannel}, has a connection to accept),
+     * until {@link #removeReader}; asyncio's {@code add_reader()}. Replaces a reader already
+     * set on the channel. The callback runs in a copy of the current context, queued like a
+     * {@code callSoon} callback.
+     *
+     * @param channel a channel in non-blocking mode; not {@code null}
+     * @param callback the callback; not {@code null}
+     * @throws IllegalArgumentException if the channel is in blocking mode, closed, or cannot
+     *         read
+     * @throws IllegalStateException if the loop is closed, if a transport owns the channel,
+     *         or if called from another thread while the loop runs
+     */
+    void addReader(java.nio.channels.SelectableChannel channel, Runnable callback);
+
+    /**
+     * Stops watching {@code channel} for reading; asyncio's {@code remove_reader()}. A call
+     * already queued is dropped. The channel stays registered with the loop's selector until
+     * the next iteration; only then can it be put back into blocking mode.
+     *
+     * @param channel the channel
+     * @return {@code true} if a reader was set
+     * @throws IllegalStateException if a transport owns the channel, or if called from another
+     *         thread while the loop runs
+     */
+    boolean removeReader(java.nio.channels.SelectableChannel channel);
+
+    /**
+     * Calls {@code callback} on the loop thread every time {@code channel} is writable, until
+     * {@link #removeWriter}; asyncio's {@code add_writer()}. For a
+     * {@link java.nio.channels.SocketChannel} whose connection is pending, the callback is
+     * called when the connection can be finished ({@code finishConnect()}).
+     *
+     * @param channel a channel in non-blocking mode; not {@code null}
+     * @param callback the callback; not {@code null}
+     * @throws IllegalArgumentException if the channel is in blocking mode, closed, or cannot
+     *         write
+     * @throws IllegalStateException as {@link #addReader}
+     */
+    void addWriter(java.nio.channels.SelectableChannel channel, Runnable callback);
+
+    /**
+     * Stops watching {@code channel} for writing; asyncio's {@code remove_writer()}.
+     *
+     * @param channel the channel
+     * @return {@code true} if a writer was set
+     * @throws IllegalStateException as {@link #removeReader}
+     */
+    boolean removeWriter(java.nio.channels.SelectableChannel channel);
+
+    // ---- network: socket operations (suspend the calling task) ------------------------
+
+    /**
+     * Connects {@code sock} to {@code address}, suspending the calling task until the
+     * connection is made; asyncio's {@code sock_connect()}. An unresolved
+     * {@link java.net.InetSocketAddress} is resolved first, through {@link #getaddrinfo}.
+     *
+     * <h4>Cancellation</h4>
+     * If cancelled, the connection may still be pending; close the socket.
+     *
+     * @param sock a socket in non-blocking mode, not connected
+     * @param address where to connect
+     * @throws java.io.IOException if the connection fails (for example
+     *         {@link java.net.ConnectException} "Connection refused")
+     * @throws IllegalArgumentException if the socket is in blocking mode
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    void sockConnect(java.nio.channels.SocketChannel sock, java.net.SocketAddress address) throws java.io.IOException;
+
+    /**
+     * Accepts a connection, suspending the calling task until one comes; asyncio's
+     * {@code sock_accept()}. The new socket is in non-blocking mode; its address is its
+     * {@code getRemoteAddress()}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: no connection is accepted by a cancelled call.
+     *
+     * @param sock a listening socket in non-blocking mode
+     * @return the accepted socket
+     * @throws java.io.IOException if accepting fails
+     * @throws IllegalArgumentException if the socket is in blocking mode
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    java.nio.channels.SocketChannel sockAccept(java.nio.channels.ServerSocketChannel sock) throws java.io.IOException;
+
+    /**
+     * Receives up to {@code nbytes}, suspending the calling task until at least one byte or
+     * end of stream arrives; asyncio's {@code sock_recv()}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call received nothing.
+     *
+     * @param sock a connected socket in non-blocking mode
+     * @param nbytes the most to receive, at least 1
+     * @return the bytes; empty at end of stream
+     * @throws java.io.IOException if reading fails
+     * @throws IllegalArgumentException if {@code nbytes < 1} or the socket is in blocking mode
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    byte[] sockRecv(java.nio.channels.SocketChannel sock, int nbytes) throws java.io.IOException;
+
+    /**
+     * Receives into {@code buffer}, from its position, suspending the calling task until at
+     * least one byte or end of stream arrives; asyncio's {@code sock_recv_into()}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call received nothing.
+     *
+     * @param sock a connected socket in non-blocking mode
+     * @param buffer where to put the bytes, with room for at least one
+     * @return how many bytes were received; 0 at end of stream
+     * @throws java.io.IOException if reading fails
+     * @throws IllegalArgumentException if the buffer is full or the socket is in blocking mode
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    int sockRecvInto(java.nio.channels.SocketChannel sock, java.nio.ByteBuffer buffer) throws java.io.IOException;
+
+    /**
+     * Sends all of {@code data}, suspending the calling task while the socket cannot take
+     * more; asyncio's {@code sock_sendall()}.
+     *
+     * <h4>Cancellation</h4>
+     * If cancelled, part of the data may have been sent, and there is no way to know how
+     * much: close the socket.
+     *
+     * @param sock a connected socket in non-blocking mode
+     * @param data the bytes
+     * @throws java.io.IOException if writing fails
+     * @throws IllegalArgumentException if the socket is in blocking mode
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    void sockSendall(java.nio.channels.SocketChannel sock, byte[] data) throws java.io.IOException;
+
+    /**
+     * Sends the remaining bytes of {@code data}, advancing its position; as
+     * {@link #sockSendall(java.nio.channels.SocketChannel, byte[])}, whose cancellation
+     * rules apply (the position tells how much was sent).
+     *
+     * @param sock a connected socket in non-blocking mode
+     * @param data the bytes between position and limit
+     * @throws java.io.IOException if writing fails
+     * @throws IllegalArgumentException if the socket is in blocking mode
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    void sockSendall(java.nio.channels.SocketChannel sock, java.nio.ByteBuffer data) throws java.io.IOException;
+
+    /**
+     * Receives one datagram of at most {@code bufsize} bytes (the rest of a longer one is
+     * discarded), suspending the calling task until one comes; asyncio's
+     * {@code sock_recvfrom()}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call received nothing.
+     *
+     * @param sock a datagram socket in non-blocking mode
+     * @param bufsize the largest payload to keep, at least 1
+     * @return the datagram and its sender
+     * @throws java.io.IOException if receiving fails
+     * @throws IllegalArgumentException if {@code bufsize < 1} or the socket is in blocking mode
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Datagram sockRecvfrom(java.nio.channels.DatagramChannel sock, int bufsize)
+            throws java.io.IOException;
+
+    /**
+     * Sends one datagram to {@code address}, suspending the calling task while the socket's
+     * buffer is full; asyncio's {@code sock_sendto()}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call sent nothing.
+     *
+     * @param sock a datagram socket in non-blocking mode
+     * @param data the payload
+     * @param address the destination; {@code null} on a connected socket
+     * @return the number of bytes sent
+     * @throws java.io.IOException if sending fails
+     * @throws IllegalArgumentException if the socket is in blocking mode
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    int sockSendto(java.nio.channels.DatagramChannel sock, byte[] data, java.net.SocketAddress address)
+            throws java.io.IOException;
+
+    // ---- network: names ----------------------------------------------------------------
+
+    /**
+     * Resolves {@code host} in the default executor, so that the loop keeps running while
+     * DNS answers; asyncio's {@code getaddrinfo(host, port)}. An IP literal is returned
+     * without a look-up.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe; the look-up may still finish in the executor.
+     *
+     * @param host a host name or IP literal; {@code null} for the loopback addresses
+     * @param port the port for the returned addresses, 0 to 65535
+     * @return the addresses, in the order the resolver gave them; never empty
+     * @throws java.net.UnknownHostException if the name does not resolve
+     * @throws IllegalArgumentException if the port is out of range
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    java.util.List<java.net.InetSocketAddress> getaddrinfo(String host, int port) throws java.net.UnknownHostException;
+
+    /**
+     * Finds the host name of an address by reverse look-up in the default executor;
+     * asyncio's {@code getnameinfo()}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe; the look-up may still finish in the executor.
+     *
+     * @param address a resolved address
+     * @return the host name (the numeric address if the look-up finds none) and the port
+     * @throws IllegalArgumentException if the address is unresolved
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.NameInfo getnameinfo(java.net.InetSocketAddress address);
+
+    // ---- network: connections ----------------------------------------------------------
+
+    /**
+     * Opens a TCP connection to {@code host}:{@code port} and connects a new protocol to
+     * it; asyncio's {@code create_connection(protocol_factory, host, port)}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, on the loop thread
+     * @param host a host name or IP literal; names are resolved with {@link #getaddrinfo}
+     * @param port 0 to 65535
+     * @return the transport and the protocol
+     * @throws java.io.IOException see
+     *         {@link #createConnection(java.util.function.Supplier, String, int, org.jasyncio.transports.ConnectionOptions)}
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> createConnection(
+            java.util.function.Supplier<? extends P> protocolFactory, String host, int port) throws java.io.IOException;
+
+    /**
+     * Opens a TCP connection, optionally with TLS, and connects a new protocol to it;
+     * asyncio's {@code create_connection()}. Each address {@code host} resolves to is tried
+     * in turn until one connects. The protocol's {@code connectionMade} has run when this
+     * returns; with TLS, the handshake is done too.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no socket open.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, on the loop thread
+     * @param host a host name or IP literal
+     * @param port 0 to 65535
+     * @param options TLS and local address; not {@code null}
+     * @return the transport and the protocol
+     * @throws java.net.UnknownHostException if {@code host} does not resolve
+     * @throws java.io.IOException if no address connects ({@link java.net.ConnectException}
+     *         "Connection refused"; when several addresses fail differently, one exception
+     *         whose message lists them all), or the TLS handshake fails
+     *         ({@link javax.net.ssl.SSLHandshakeException}, for example when the certificate
+     *         cannot be verified; {@link java.net.SocketTimeoutException} when the handshake
+     *         timeout passes)
+     * @throws IllegalArgumentException if the port is out of range
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> createConnection(
+            java.util.function.Supplier<? extends P> protocolFactory, String host, int port,
+            org.jasyncio.transports.ConnectionOptions options) throws java.io.IOException;
+
+    /**
+     * Opens a connection to {@code address}, a TCP address (resolved or not) or a
+     * {@link java.net.UnixDomainSocketAddress}; otherwise as
+     * {@link #createConnection(java.util.function.Supplier, String, int, org.jasyncio.transports.ConnectionOptions)}.
+     * With TLS to a Unix socket, set the server host name in the TLS options.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param address where to connect
+     * @param options TLS and local address; not {@code null}
+     * @return the transport and the protocol
+     * @throws java.io.IOException as the host/port form
+     * @throws IllegalArgumentException if the address type is not supported
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> createConnection(
+            java.util.function.Supplier<? extends P> protocolFactory, java.net.SocketAddress address,
+            org.jasyncio.transports.ConnectionOptions options) throws java.io.IOException;
+
+    /**
+     * Opens a Unix domain stream connection to the socket file {@code path}; asyncio's
+     * {@code create_unix_connection()}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param path the socket file
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the connection fails (for example no such file, or
+     *         nobody listening)
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> createUnixConnection(
+            java.util.function.Supplier<? extends P> protocolFactory, java.nio.file.Path path) throws java.io.IOException;
+
+    /**
+     * Opens a Unix domain stream connection with options (TLS needs a server host name).
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param path the socket file
+     * @param options TLS; not {@code null}
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the connection or the TLS handshake fails
+     * @throws IllegalArgumentException if TLS is asked for without a server host name
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> createUnixConnection(
+            java.util.function.Supplier<? extends P> protocolFactory, java.nio.file.Path path,
+            org.jasyncio.transports.ConnectionOptions options) throws java.io.IOException;
+
+    /**
+     * Upgrades an open connection to TLS and returns the new transport; asyncio's
+     * {@code start_tls()}. The protocol keeps receiving, now through the new transport; its
+     * {@code connectionMade} is not called again. Do not use the old transport afterwards.
+     *
+     * <h4>Cancellation</h4>
+     * If cancelled, the connection is closed.
+     *
+     * @param transport a transport made by this loop for a TCP or Unix connection
+     * @param protocol the protocol to drive from now on (usually the transport's)
+     * @param tls the TLS options
+     * @param serverSide {@code true} to act as the TLS server
+     * @return the TLS transport
+     * @throws java.io.IOException if the handshake fails (the connection is then closed)
+     * @throws IllegalArgumentException if the transport was not made by this loop for a
+     *         stream socket, or a server-side upgrade is given a server host name
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Transport startTls(org.jasyncio.transports.Transport transport,
+            org.jasyncio.transports.BaseProtocol protocol, org.jasyncio.transports.TlsOptions tls, boolean serverSide)
+            throws java.io.IOException;
+
+    // ---- network: servers --------------------------------------------------------------
+
+    /**
+     * Listens on {@code host}:{@code port} with the default options and returns the server;
+     * asyncio's {@code create_server(protocol_factory, host, port)}.
+     *
+     * @param protocolFactory makes one protocol per accepted connection
+     * @param host a host name or IP literal; {@code null} or {@code ""} for all interfaces
+     * @param port 0 to 65535; 0 lets the system choose (see {@link org.jasyncio.transports.Server#addresses()})
+     * @return the server, accepting
+     * @throws java.io.IOException see the form with options
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Server createServer(
+            java.util.function.Supplier<? extends org.jasyncio.transports.BaseProtocol> protocolFactory, String host,
+            int port) throws java.io.IOException;
+
+    /**
+     * Listens on every address {@code host} resolves to; asyncio's {@code create_server()}.
+     * Each accepted connection gets a new protocol from {@code protocolFactory} and a
+     * transport (TLS with {@code options.tls()}); a factory that throws, or a TLS handshake
+     * that fails, closes that connection only (reported to the exception handler in debug
+     * mode, as asyncio does).
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no socket open.
+     *
+     * @param protocolFactory makes one protocol per accepted connection
+     * @param host a host name or IP literal; {@code null} or {@code ""} for all interfaces
+     * @param port 0 to 65535
+     * @param options backlog, address reuse, TLS, start of serving; not {@code null}
+     * @return the server
+     * @throws java.net.UnknownHostException if {@code host} does not resolve
+     * @throws java.io.IOException if binding fails (for example
+     *         {@link java.net.BindException} "Address already in use")
+     * @throws IllegalArgumentException if the port is out of range
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Server createServer(
+            java.util.function.Supplier<? extends org.jasyncio.transports.BaseProtocol> protocolFactory, String host,
+            int port, org.jasyncio.transports.ServerOptions options) throws java.io.IOException;
+
+    /**
+     * Listens on every address of every host in {@code hosts}; asyncio's
+     * {@code create_server(host=[...])}. Otherwise as the single-host form.
+     *
+     * @param protocolFactory makes one protocol per accepted connection
+     * @param hosts host names or IP literals; not empty
+     * @param port 0 to 65535 (with 0, each socket gets its own port)
+     * @param options backlog, address reuse, TLS, start of serving; not {@code null}
+     * @return the server
+     * @throws java.io.IOException as the single-host form; sockets bound before a failure
+     *         are closed
+     * @throws IllegalArgumentException if {@code hosts} is empty or the port is out of range
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Server createServer(
+            java.util.function.Supplier<? extends org.jasyncio.transports.BaseProtocol> protocolFactory,
+            java.util.List<String> hosts, int port, org.jasyncio.transports.ServerOptions options)
+            throws java.io.IOException;
+
+    /**
+     * Listens on the Unix domain socket file {@code path}; asyncio's
+     * {@code create_unix_server()}.
+     *
+     * @param protocolFactory makes one protocol per accepted connection
+     * @param path the socket file
+     * @return the server
+     * @throws java.io.IOException see the form with options
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Server createUnixServer(
+            java.util.function.Supplier<? extends org.jasyncio.transports.BaseProtocol> protocolFactory,
+            java.nio.file.Path path) throws java.io.IOException;
+
+    /**
+     * Listens on the Unix domain socket file {@code path}. A socket file left at that path
+     * (by a server that did not clean up) is removed first; any other file there is an
+     * error. The file is removed when the server closes, if it is still the one the server
+     * made (Python 3.13's {@code cleanup_socket}). The reuse options do not apply.
+     *
+     * @param protocolFactory makes one protocol per accepted connection
+     * @param path the socket file
+     * @param options backlog, TLS, start of serving; not {@code null}
+     * @return the server
+     * @throws java.nio.file.FileAlreadyExistsException if a file that is not a socket is in
+     *         the way
+     * @throws java.io.IOException if binding fails
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Server createUnixServer(
+            java.util.function.Supplier<? extends org.jasyncio.transports.BaseProtocol> protocolFactory,
+            java.nio.file.Path path, org.jasyncio.transports.ServerOptions options) throws java.io.IOException;
+
+    // ---- network: datagrams ------------------------------------------------------------
+
+    /**
+     * Opens a UDP endpoint; asyncio's {@code create_datagram_endpoint()}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param localAddress the address to bind (unresolved ones are resolved), or
+     *        {@code null} for an ephemeral port
+     * @param remoteAddress the only peer to talk to (the socket is connected), or
+     *        {@code null} to talk to anyone with {@code sendto(data, address)}
+     * @return the transport and the protocol
+     * @throws java.io.IOException see the form with options
+     * @throws IllegalArgumentException if both addresses are {@code null}
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.DatagramProtocol> org.jasyncio.transports.DatagramEndpoint<P>
+            createDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
+                    java.net.InetSocketAddress localAddress, java.net.InetSocketAddress remoteAddress)
+            throws java.io.IOException;
+
+    /**
+     * Opens a UDP endpoint with options (address reuse, broadcast).
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no socket open.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param localAddress the address to bind, or {@code null}
+     * @param remoteAddress the peer to connect to, or {@code null}
+     * @param options the options; not {@code null}
+     * @return the transport and the protocol
+     * @throws java.net.UnknownHostException if an address does not resolve
+     * @throws java.io.IOException if binding or connecting fails
+     * @throws IllegalArgumentException if both addresses are {@code null}
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.DatagramProtocol> org.jasyncio.transports.DatagramEndpoint<P>
+            createDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
+                    java.net.InetSocketAddress localAddress, java.net.InetSocketAddress remoteAddress,
+                    org.jasyncio.transports.DatagramOptions options) throws java.io.IOException;
 }

@@ -1,0 +1,268 @@
+package org.jasyncio.examples.net;
+
+import static org.jasyncio.Asyncio.*;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+import javax.net.ssl.SSLContext;
+
+import org.jasyncio.EventLoop;
+import org.jasyncio.streams.StreamReader;
+import org.jasyncio.streams.StreamWriter;
+import org.jasyncio.streams.Streams;
+import org.jasyncio.transports.BaseTransport;
+import org.jasyncio.transports.BufferedProtocol;
+import org.jasyncio.transports.Protocol;
+import org.jasyncio.transports.Server;
+import org.jasyncio.transports.ServerOptions;
+import org.jasyncio.transports.SslContexts;
+import org.jasyncio.transports.Transport;
+
+/**
+ * {@code echo-server}: a TCP echo server, asyncio's
+ * <a href="https://docs.python.org/3/library/asyncio-stream.html">TCP echo server using
+ * streams</a> and its protocol twin.
+ *
+ * <pre>
+ * ./run-example.sh echo-server [--host H] [--port P] [--protocol | --buffered] [--tls [--cert F --key F]]
+ * </pre>
+ *
+ * <p>It listens on 127.0.0.1:8888 by default and echoes every byte back. When a client
+ * half-closes (sends end of file), the server finishes echoing what it received and then
+ * closes its side. Modes:
+ * <ul>
+ * <li>streams (default): {@link Streams#startServer}, one task per client:
+ *     {@code read}, {@code write}, {@code drain} in a loop;</li>
+ * <li>{@code --protocol}: a {@link Protocol} whose {@code dataReceived} writes back, run
+ *     inline by the loop with no task; it pauses reading while its writes are paused, so a
+ *     client that does not read cannot make it buffer without bound;</li>
+ * <li>{@code --buffered}: a {@link BufferedProtocol} that reads into one reused direct buffer
+ *     and writes straight from it;</li>
+ * <li>{@code --tls}: any mode over TLS, with a self-signed certificate made at start (its
+ *     PEM path is printed, for {@code echo-client --tls --cafile}) or the given PEM files.</li>
+ * </ul>
+ * It is also the server of the echo benchmark.
+ */
+public final class EchoServer {
+    private EchoServer() {}
+
+    /** How the server echoes. */
+    public enum Mode {
+        /** StreamReader/StreamWriter, a task per client. */
+        STREAMS,
+        /** A Protocol's dataReceived. */
+        PROTOCOL,
+        /** A BufferedProtocol reading into a reused buffer. */
+        BUFFERED
+    }
+
+    /**
+     * The command line.
+     *
+     * @param host the address to listen on
+     * @param port the port; 0 lets the system choose
+     * @param mode how to echo
+     * @param tls whether to run TLS
+     * @param cert the certificate chain PEM, or {@code null} for a self-signed one
+     * @param key the PKCS#8 key PEM, or {@code null}
+     */
+    public record Options(String host, int port, Mode mode, boolean tls, Path cert, Path key) {
+        /** The usage line. */
+        public static final String USAGE =
+                "usage: echo-server [--host H] [--port P] [--protocol | --buffered] [--tls [--cert FILE --key FILE]]";
+
+        /**
+         * Parses the arguments.
+         *
+         * @param args the command line
+         * @return the options
+         * @throws IllegalArgumentException with the usage line, on a bad argument
+         */
+        public static Options parse(String... args) {
+            String host = "127.0.0.1";
+            int port = 8888;
+            Mode mode = Mode.STREAMS;
+            boolean tls = false;
+            Path cert = null;
+            Path key = null;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--host" -> host = value(args, ++i);
+                    case "--port" -> port = Args.port(value(args, ++i), USAGE);
+                    case "--protocol" -> mode = Mode.PROTOCOL;
+                    case "--buffered" -> mode = Mode.BUFFERED;
+                    case "--tls" -> tls = true;
+                    case "--cert" -> cert = Path.of(value(args, ++i));
+                    case "--key" -> key = Path.of(value(args, ++i));
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + USAGE);
+                }
+            }
+            if ((cert == null) != (key == null) || cert != null && !tls) {
+                throw new IllegalArgumentException("--cert and --key go together, with --tls\n" + USAGE);
+            }
+            return new Options(host, port, mode, tls, cert, key);
+        }
+
+        private static String value(String[] args, int i) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(args[i - 1] + " needs a value\n" + USAGE);
+            }
+            return args[i];
+        }
+    }
+
+    /**
+     * A started server.
+     *
+     * @param server the server
+     * @param certificatePem the self-signed certificate clients should trust, or {@code null}
+     */
+    public record Running(Server server, Path certificatePem) {}
+
+    /**
+     * Runs the server until interrupted.
+     *
+     * @param args see {@link Options#USAGE}
+     * @throws Exception if the server cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        Options o;
+        try {
+            o = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        run(() -> {
+            Running r = start(o);
+            try (Server server = r.server()) {
+                System.out.println("Serving on " + server.addresses() + " (" + o.mode().name().toLowerCase()
+                        + (o.tls() ? ", TLS" : "") + ")");
+                if (r.certificatePem() != null) {
+                    System.out.println("Self-signed certificate: " + r.certificatePem()
+                            + "  (echo-client --tls --cafile " + r.certificatePem() + ")");
+                }
+                server.serveForever();
+            }
+        });
+    }
+
+    /**
+     * Starts the server; call it inside a task.
+     *
+     * @param o the options
+     * @return the server and, with a self-signed certificate, its PEM file
+     * @throws Exception if binding fails or the certificate cannot be made
+     */
+    public static Running start(Options o) throws Exception {
+        ServerOptions so = ServerOptions.defaults().withBacklog(1024);
+        Path pem = null;
+        if (o.tls()) {
+            SSLContext ctx;
+            if (o.cert() != null) {
+                ctx = SslContexts.server(o.cert(), o.key());
+            } else {
+                SelfSignedCertificate c = toThread(SelfSignedCertificate::create);
+                pem = c.certificatePem();
+                ctx = c.serverContext();
+            }
+            so = so.withSsl(ctx);
+        }
+        EventLoop loop = getRunningLoop();
+        Server server = switch (o.mode()) {
+            case STREAMS -> Streams.startServer(EchoServer::echo, o.host(), o.port(), so);
+            case PROTOCOL -> loop.createServer(EchoProtocol::new, o.host(), o.port(), so);
+            case BUFFERED -> loop.createServer(BufferedEcho::new, o.host(), o.port(), so);
+        };
+        return new Running(server, pem);
+    }
+
+    /** The streams echo: read, write, drain until end of file; then close our side. */
+    static void echo(StreamReader reader, StreamWriter writer) throws IOException {
+        try {
+            while (true) {
+                byte[] data = reader.read(64 * 1024);
+                if (data.length == 0) {
+                    break; // the client half-closed and everything was echoed
+                }
+                writer.write(data);
+                writer.drain();
+            }
+        } catch (IOException peerGone) {
+            // reset by the client: nothing to answer
+        } finally {
+            writer.close();
+        }
+    }
+
+    /** The protocol echo: dataReceived writes back; back-pressure pauses reading. */
+    static final class EchoProtocol implements Protocol {
+        private Transport transport;
+
+        @Override
+        public void connectionMade(BaseTransport t) {
+            transport = (Transport) t;
+        }
+
+        @Override
+        public void dataReceived(byte[] data) {
+            transport.write(data);
+        }
+
+        @Override
+        public boolean eofReceived() {
+            transport.close(); // after the buffered echo is sent
+            return true;
+        }
+
+        @Override
+        public void pauseWriting() {
+            transport.pauseReading();
+        }
+
+        @Override
+        public void resumeWriting() {
+            transport.resumeReading();
+        }
+    }
+
+    /** The buffered-protocol echo: one reused direct buffer, no copy into the protocol. */
+    static final class BufferedEcho implements BufferedProtocol {
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+        private Transport transport;
+
+        @Override
+        public void connectionMade(BaseTransport t) {
+            transport = (Transport) t;
+        }
+
+        @Override
+        public ByteBuffer getBuffer(int sizeHint) {
+            return buffer.clear();
+        }
+
+        @Override
+        public void bufferUpdated(int nbytes) {
+            transport.write(buffer.flip());
+        }
+
+        @Override
+        public boolean eofReceived() {
+            transport.close();
+            return true;
+        }
+
+        @Override
+        public void pauseWriting() {
+            transport.pauseReading();
+        }
+
+        @Override
+        public void resumeWriting() {
+            transport.resumeReading();
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.jasyncio.examples.net;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Random;
+
+import org.jasyncio.Asyncio;
+import org.jasyncio.streams.StreamPair;
+import org.jasyncio.streams.Streams;
+import org.jasyncio.transports.ConnectionOptions;
+import org.jasyncio.transports.SslContexts;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** echo-server in each mode: echoes every byte, and after a half-close finishes echoing, then closes. */
+class EchoServerTest {
+
+    @ParameterizedTest
+    @CsvSource({"STREAMS,false", "PROTOCOL,false", "BUFFERED,false", "STREAMS,true", "PROTOCOL,true", "BUFFERED,true"})
+    void echoesEverythingThenClosesAfterTheClientsEof(EchoServer.Mode mode, boolean tls) throws Exception {
+        byte[] data = new byte[3 << 20];
+        new Random(9).nextBytes(data);
+        Asyncio.run(() -> {
+            EchoServer.Running r = EchoServer.start(new EchoServer.Options("127.0.0.1", 0, mode, tls, null, null));
+            try (var server = r.server()) {
+                int port = ((InetSocketAddress) server.addresses().get(0)).getPort();
+                ConnectionOptions co = tls ? ConnectionOptions.defaults().withSsl(SslContexts.client(r.certificatePem()))
+                        : ConnectionOptions.defaults();
+                StreamPair s = Streams.openConnection("127.0.0.1", port, co);
+                var reading = Asyncio.createTask(() -> s.reader().read());
+                for (int off = 0; off < data.length; off += 100_000) {
+                    s.writer().write(data, off, Math.min(100_000, data.length - off));
+                    s.writer().drain();
+                }
+                if (tls) {
+                    // TLS cannot half-close: read back everything, then close
+                    byte[] back = s.reader().readExactly(data.length);
+                    assertArrayEquals(data, back);
+                    s.writer().close();
+                    reading.cancel();
+                } else {
+                    s.writer().writeEof();
+                    assertArrayEquals(data, reading.await(), "everything echoed, then end of file from the server");
+                    assertTrue(s.reader().atEof());
+                    s.close();
+                }
+            }
+        });
+    }
+
+    @Test
+    void options() {
+        EchoServer.Options d = EchoServer.Options.parse();
+        assertEquals(new EchoServer.Options("127.0.0.1", 8888, EchoServer.Mode.STREAMS, false, null, null), d);
+        EchoServer.Options o = EchoServer.Options.parse("--host", "0.0.0.0", "--port", "9000", "--protocol", "--tls");
+        assertEquals("0.0.0.0", o.host());
+        assertEquals(9000, o.port());
+        assertEquals(EchoServer.Mode.PROTOCOL, o.mode());
+        assertTrue(o.tls());
+        assertEquals(EchoServer.Mode.BUFFERED, EchoServer.Options.parse("--buffered").mode());
+        for (List<String> bad : List.of(List.of("--port", "x"), List.of("--port", "70000"), List.of("--nope"),
+                List.of("--host"), List.of("--cert", "a"), List.of("--cert", "a", "--key", "b"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> EchoServer.Options.parse(bad.toArray(new String[0])), bad.toString());
+            assertTrue(e.getMessage().contains("usage: echo-server"), e.getMessage());
+        }
+    }
+}

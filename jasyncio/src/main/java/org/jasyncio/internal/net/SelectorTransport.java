@@ -1,0 +1,337 @@
+package org.jasyncio.internal.net;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.jasyncio.EventLoop;
+import org.jasyncio.ExceptionContext;
+import org.jasyncio.internal.IoHandler;
+import org.jasyncio.internal.IoLoop;
+import org.jasyncio.transports.BaseProtocol;
+
+/**
+ * What the selector transports share (CPython's {@code _SelectorTransport}): the channel
+ * and its selection key, the closing protocol (close, abort, force-close, connection lost),
+ * fatal errors, and write flow control with high and low water marks. The transport is the
+ * key's {@link IoHandler}: the selector calls it inline.
+ *
+ * <p>Loop-affine.
+ */
+abstract class SelectorTransport implements IoHandler {
+    static final Logger LOG = System.getLogger("org.jasyncio.transports");
+    /** Reads per readiness event, at most (Netty's maxMessagesPerRead). */
+    static final int MAX_READS_PER_EVENT = 16;
+    /** asyncio's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES. */
+    static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
+    /** asyncio's FLOW_CONTROL_HIGH_WATER. */
+    static final int DEFAULT_HIGH_WATER = 64 * 1024;
+
+    final IoLoop io;
+    final EventLoop loop;
+    final SelectableChannel channel;
+    final Map<String, Object> extra = new HashMap<>();
+    BaseProtocol protocol;
+    SocketServer server;
+    SelectionKey key;
+    private int interestOps;
+    /** close(), abort() or a fatal error: no more reading; no writing once the buffer is empty. */
+    boolean closing;
+    /** close() or abort() was called by the user: later writes are programming errors. */
+    boolean closedByUser;
+    /** Set once the connection is lost (asyncio's _conn_lost counts dropped writes after it). */
+    int connLost;
+    /** connectionMade was called, so connectionLost must be. */
+    boolean protocolConnected;
+    private int highWater = DEFAULT_HIGH_WATER;
+    private int lowWater = DEFAULT_HIGH_WATER / 4;
+    private boolean protocolPaused;
+
+    SelectorTransport(IoLoop io, SelectableChannel channel, BaseProtocol protocol, SocketServer server) {
+        this.io = io;
+        this.loop = io.eventLoop();
+        this.channel = channel;
+        this.protocol = protocol;
+        this.server = server;
+    }
+
+    /** Registers the channel, with no interest yet. */
+    final void register() throws IOException {
+        key = io.register(channel, 0, this);
+        if (server != null) {
+            server.attach(this);
+        }
+    }
+
+    // ---- interest ops -------------------------------------------------------------------
+
+    final void setInterest(int op, boolean on) {
+        int ops = on ? interestOps | op : interestOps & ~op;
+        if (ops != interestOps) {
+            interestOps = ops;
+            SelectionKey k = key;
+            if (k != null && k.isValid()) {
+                k.interestOps(ops);
+            }
+        }
+    }
+
+    final boolean hasInterest(int op) {
+        return (interestOps & op) != 0;
+    }
+
+    // ---- closing ------------------------------------------------------------------------
+
+    /** Bytes waiting to be written. */
+    abstract long bufferSize();
+
+    /** Drops the bytes waiting to be written. */
+    abstract void clearBuffer();
+
+    /** Rejects a call from another thread while the loop runs. */
+    final void checkThread(String what) {
+        io.checkLoopThread(what);
+    }
+
+    /**
+     * asyncio's close(): stops reading, and loses the connection once the buffer is flushed.
+     *
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public void close() {
+        checkThread("Transport.close()");
+        closedByUser = true;
+        if (closing) {
+            return;
+        }
+        closing = true;
+        setInterest(SelectionKey.OP_READ, false);
+        if (bufferSize() == 0) {
+            connLost++;
+            setInterest(SelectionKey.OP_WRITE, false);
+            io.callSoonInternal(() -> callConnectionLost(null));
+        }
+    }
+
+    /**
+     * asyncio's abort(): drops the buffer and loses the connection on the next iteration.
+     *
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public void abort() {
+        checkThread("Transport.abort()");
+        closedByUser = true;
+        forceClose(null);
+    }
+
+    /**
+     * asyncio's is_closing().
+     *
+     * @return {@code true} once closing, aborted or lost
+     */
+    public boolean isClosing() {
+        return closing;
+    }
+
+    /** asyncio's _force_close(exc): drop the buffer, lose the connection on the next iteration. */
+    final void forceClose(Exception exc) {
+        if (connLost > 0) {
+            return;
+        }
+        if (bufferSize() > 0) {
+            clearBuffer();
+        }
+        setInterest(SelectionKey.OP_WRITE, false);
+        if (!closing) {
+            closing = true;
+            setInterest(SelectionKey.OP_READ, false);
+        }
+        connLost++;
+        io.callSoonInternal(() -> callConnectionLost(exc));
+    }
+
+    /** asyncio's _call_connection_lost(exc): tell the protocol, close the channel, leave the server. */
+    final void callConnectionLost(Exception exc) {
+        try {
+            if (protocolConnected) {
+                protocolConnected = false;
+                protocol.connectionLost(exc);
+            }
+        } catch (Throwable t) {
+            loop.callExceptionHandler(ExceptionContext.builder("Exception in " + describe(protocol)
+                    + ".connectionLost()").exception(t).put("transport", this).put("protocol", protocol).build());
+        } finally {
+            closeChannel();
+            SocketServer s = server;
+            if (s != null) {
+                server = null;
+                s.detach(this);
+            }
+        }
+    }
+
+    final void closeChannel() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "error closing " + channel, e);
+        }
+    }
+
+    @Override
+    public void loopClosing() {
+        clearBuffer();
+        closing = true;
+        closeChannel();
+    }
+
+    /**
+     * asyncio's _fatal_error: report (I/O errors only in debug mode, as they are the peer's
+     * doing), then force-close with the error.
+     */
+    final void fatalError(Throwable exc, String message) {
+        if (exc instanceof IOException) {
+            if (io.debug()) {
+                LOG.log(Level.DEBUG, this + ": " + message, exc);
+            }
+        } else {
+            loop.callExceptionHandler(ExceptionContext.builder(message).exception(exc).put("transport", this)
+                    .put("protocol", protocol).build());
+        }
+        forceClose(exc instanceof Exception e ? e : new RuntimeException(exc));
+    }
+
+    /** A write after the connection was lost: dropped, as asyncio does, with a warning after a few. */
+    final void droppedWrite() {
+        if (connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+            LOG.log(Level.WARNING, "socket.send() raised exception: the connection of " + this
+                    + " is lost; the data was dropped (" + connLost + " writes)");
+        }
+        connLost++;
+    }
+
+    final void checkNotClosedByUser(String what) {
+        if (closedByUser) {
+            throw new IllegalStateException(what + " on a transport that was closed: " + this);
+        }
+    }
+
+    // ---- write flow control -------------------------------------------------------------
+
+    /**
+     * asyncio's set_write_buffer_limits(high, low); -1 for a default.
+     *
+     * @param high the high-water mark in bytes, or -1
+     * @param low the low-water mark in bytes, or -1
+     * @throws IllegalArgumentException unless {@code high >= low >= 0}
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public void setWriteBufferLimits(int high, int low) {
+        checkThread("Transport.setWriteBufferLimits()");
+        if (high < 0) {
+            high = low < 0 ? DEFAULT_HIGH_WATER : 4 * low;
+        }
+        if (low < 0) {
+            low = high / 4;
+        }
+        if (!(high >= low && low >= 0)) {
+            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
+        }
+        highWater = high;
+        lowWater = low;
+        maybePauseProtocol();
+    }
+
+    /**
+     * asyncio's get_write_buffer_limits().
+     *
+     * @return {@code {low, high}}
+     */
+    public int[] getWriteBufferLimits() {
+        return new int[] {lowWater, highWater};
+    }
+
+    /**
+     * asyncio's get_write_buffer_size().
+     *
+     * @return the bytes waiting to be written
+     */
+    public long getWriteBufferSize() {
+        return bufferSize();
+    }
+
+    final void maybePauseProtocol() {
+        if (bufferSize() <= highWater || protocolPaused) {
+            return;
+        }
+        protocolPaused = true;
+        try {
+            protocol.pauseWriting();
+        } catch (Throwable t) {
+            loop.callExceptionHandler(ExceptionContext.builder("protocol.pauseWriting() failed").exception(t)
+                    .put("transport", this).put("protocol", protocol).build());
+        }
+    }
+
+    final void maybeResumeProtocol() {
+        if (protocolPaused && bufferSize() <= lowWater) {
+            protocolPaused = false;
+            try {
+                protocol.resumeWriting();
+            } catch (Throwable t) {
+                loop.callExceptionHandler(ExceptionContext.builder("protocol.resumeWriting() failed").exception(t)
+                        .put("transport", this).put("protocol", protocol).build());
+            }
+        }
+    }
+
+    // ---- extra info -----------------------------------------------------------------------
+
+    /**
+     * asyncio's get_extra_info(name, default).
+     *
+     * @param name the name
+     * @param defaultValue returned when there is no such information
+     * @return the value, or {@code defaultValue}
+     */
+    public Object getExtraInfo(String name, Object defaultValue) {
+        return extra.getOrDefault(name, defaultValue);
+    }
+
+    /**
+     * asyncio's get_protocol().
+     *
+     * @return the protocol
+     */
+    public BaseProtocol getProtocol() {
+        return protocol;
+    }
+
+    static String describe(Object o) {
+        return o == null ? "null" : o.getClass().getSimpleName().isEmpty() ? o.getClass().getName()
+                : o.getClass().getSimpleName();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("<").append(getClass().getSimpleName());
+        if (connLost > 0 && !channel.isOpen()) {
+            sb.append(" closed");
+        } else if (closing) {
+            sb.append(" closing");
+        }
+        Object peer = extra.get("peername");
+        if (peer != null) {
+            sb.append(" peer=").append(peer);
+        }
+        long b = bufferSize();
+        if (b > 0) {
+            sb.append(" buffered=").append(b);
+        }
+        return sb.append('>').toString();
+    }
+}
