@@ -82,7 +82,7 @@ public final class Barrier {
      * @throws IllegalStateException if called outside a task, or from a task of another loop
      */
     public int await() {
-        try (var held = cond.acquire()) {
+        try (var _ = cond.acquire()) {
             block();
             try {
                 int index = count;
@@ -134,7 +134,7 @@ public final class Barrier {
      * @throws IllegalStateException if called outside a task, or from a task of another loop
      */
     public void reset() {
-        try (var held = cond.acquire()) {
+        try (var _ = cond.acquire()) {
             if (count > 0) {
                 if (state != State.RESETTING) {
                     state = State.RESETTING;
@@ -158,7 +158,7 @@ public final class Barrier {
      * @throws IllegalStateException if called outside a task, or from a task of another loop
      */
     public void abort() {
-        try (var held = cond.acquire()) {
+        try (var _ = cond.acquire()) {
             state = State.BROKEN;
             cond.signalAll();
         }

@@ -16,8 +16,10 @@ import org.jasyncio.CancelledError;
 import org.jasyncio.Coroutine;
 import org.jasyncio.Task;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link Barrier}: CPython's test_locks.BarrierTests. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BarrierTest {
     static final int N = 5;
 

@@ -17,6 +17,7 @@ import org.jasyncio.TimeoutError;
 import org.junit.jupiter.api.Test;
 
 /** {@link Condition}: CPython's test_locks.ConditionTests. */
+@org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
 class ConditionTest {
 
     private static Task<Boolean> waiter(Condition cond, List<Integer> result, int tag, boolean release) {
@@ -120,7 +121,7 @@ class ConditionTest {
             Condition cond = new Condition();
             boolean[] waited = {false};
             Task<Void> waiter = createTask(() -> {
-                try (var h = cond.acquire()) {
+                try (var _ = cond.acquire()) {
                     waited[0] = true;
                     cond.await();
                 }
@@ -257,7 +258,7 @@ class ConditionTest {
             sleep(0);
             assertTrue(cond.toString().contains("waiters:2"), cond.toString());
             assertTrue(LockTest.REPR.matcher(cond.toString()).matches());
-            try (var h = cond.acquire()) {
+            try (var _ = cond.acquire()) {
                 cond.signalAll();
             }
             w1.await();
@@ -271,7 +272,7 @@ class ConditionTest {
         runVirtual(() -> {
             Condition cond = new Condition();
             assertFalse(cond.locked());
-            try (var held = cond.acquire()) {
+            try (var _ = cond.acquire()) {
                 assertTrue(cond.locked());
             }
             assertFalse(cond.locked());
@@ -286,12 +287,12 @@ class ConditionTest {
                 Lock lock = new Lock();
                 Condition cond = variant == 0 ? new Condition(lock) : new Condition(lock);
                 assertSame(lock, cond.lock());
-                try (var h = cond.acquire()) {
+                try (var _ = cond.acquire()) {
                     assertTrue(lock.locked());
                     assertTrue(cond.locked());
                 }
                 assertFalse(lock.locked());
-                try (var h = lock.acquire()) {
+                try (var _ = lock.acquire()) {
                     assertTrue(cond.locked());
                 }
                 assertFalse(cond.locked());
@@ -300,7 +301,7 @@ class ConditionTest {
             Lock shared = new Lock();
             Condition a = new Condition(shared);
             Condition b = new Condition(shared);
-            try (var h = a.acquire()) {
+            try (var _ = a.acquire()) {
                 assertTrue(b.locked());
             }
         });
@@ -311,12 +312,12 @@ class ConditionTest {
         // test_locks.ConditionTests.test_timeout_in_block
         runVirtual(() -> {
             Condition cond = new Condition();
-            try (var held = cond.acquire()) {
+            try (var _ = cond.acquire()) {
                 assertThrows(TimeoutError.class, () -> Asyncio.waitFor(() -> cond.await(), 0.5));
                 assertTrue(cond.locked());
             }
             assertFalse(cond.locked());
-            try (var held = cond.acquire(); Timeout t = Asyncio.timeout(1)) {
+            try (var _ = cond.acquire(); Timeout _ = Asyncio.timeout(1)) {
                 cond.await();
                 fail("not signalled");
             } catch (TimeoutError expected) {
@@ -332,7 +333,7 @@ class ConditionTest {
             Condition cond = new Condition();
             CancelledError[] raised = {null};
             Task<Void> task = createTask(() -> {
-                try (var h = cond.acquire()) {
+                try (var _ = cond.acquire()) {
                     try {
                         cond.awaitFor(() -> false);
                     } catch (CancelledError e) {
@@ -361,7 +362,7 @@ class ConditionTest {
             boolean[] wake = {false};
             CancelledError[] raised = {null};
             Task<Void> task = createTask(() -> {
-                try (var h = cond.acquire()) {
+                try (var _ = cond.acquire()) {
                     try {
                         cond.awaitFor(() -> wake[0]);
                     } catch (CancelledError e) {
@@ -393,7 +394,7 @@ class ConditionTest {
             List<Task<Void>> c = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 c.add(createTask(() -> {
-                    try (var h = condition.acquire()) {
+                    try (var _ = condition.acquire()) {
                         while (true) {
                             condition.awaitFor(() -> state[0] != 0);
                             if (state[0] < 0) {
@@ -405,14 +406,14 @@ class ConditionTest {
                 }));
             }
             sleep(0);
-            try (var h = condition.acquire()) {
+            try (var _ = condition.acquire()) {
                 state[0]++;
                 condition.signal(1);
                 if (relock) {
                     sleep(0); // the woken task settles on re-acquiring the lock
                 }
                 c.get(0).cancel();
-                try (Timeout t = Asyncio.timeout(0.01)) {
+                try (Timeout _ = Asyncio.timeout(0.01)) {
                     condition.awaitFor(() -> state[0] == 0);
                 } catch (TimeoutError ignored) {
                     // checked below
@@ -443,10 +444,10 @@ class ConditionTest {
         runVirtual(() -> {
             Condition cond = new Condition();
             assertEquals(new Condition.Statistics(false, 0, 0), cond.statistics());
-            Task<Void> w = createTask(() -> { try (var h = cond.acquire()) { cond.await(); } });
+            Task<Void> w = createTask(() -> { try (var _ = cond.acquire()) { cond.await(); } });
             sleep(0);
             cond.acquire();
-            Task<Void> l = createTask(() -> { try (var h = cond.acquire()) { /* nothing */ } });
+            Task<Void> l = createTask(() -> { try (var _ = cond.acquire()) { /* nothing */ } });
             sleep(0);
             assertEquals(new Condition.Statistics(true, 1, 1), cond.statistics());
             cond.signalAll();

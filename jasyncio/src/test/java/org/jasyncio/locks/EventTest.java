@@ -12,8 +12,10 @@ import java.util.List;
 import org.jasyncio.CancelledError;
 import org.jasyncio.Task;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link Event}: CPython's test_locks.EventTests. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class EventTest {
 
     @Test

@@ -14,8 +14,10 @@ import org.jasyncio.CancelledError;
 import org.jasyncio.Future;
 import org.jasyncio.Task;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link Lock}: CPython's test_locks.LockTests, plus the Java surface (Held, tryAcquire, statistics). */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LockTest {
     /** CPython's RGX_REPR, for our class names. */
     static final Pattern REPR = Pattern.compile("^<(\\w+) object at 0x[0-9a-f]+ \\[(set|unset|locked|unlocked|filling"
@@ -93,13 +95,13 @@ class LockTest {
         runVirtual(() -> {
             Lock lock = new Lock();
             Future<Void> fa = getRunningLoop().createFuture();
-            Task<Void> ta = createTask(() -> { try (var h = lock.acquire()) { fa.await(); } });
+            Task<Void> ta = createTask(() -> { try (var _ = lock.acquire()) { fa.await(); } });
             sleep(0);
             assertTrue(lock.locked());
-            Task<Void> tb = createTask(() -> { try (var h = lock.acquire()) { /* nothing */ } });
+            Task<Void> tb = createTask(() -> { try (var _ = lock.acquire()) { /* nothing */ } });
             sleep(0);
             assertEquals(1, lock.statistics().waiters());
-            Task<Void> tc = createTask(() -> { try (var h = lock.acquire()) { /* nothing */ } });
+            Task<Void> tc = createTask(() -> { try (var _ = lock.acquire()) { /* nothing */ } });
             sleep(0);
             assertEquals(2, lock.statistics().waiters());
             fa.setResult(null);
@@ -210,7 +212,7 @@ class LockTest {
                 assertFalse(held.released());
             }
             assertFalse(lock.locked());
-            try (var held = lock.acquire()) {
+            try (var _ = lock.acquire()) {
                 throw new IllegalArgumentException("boom");
             } catch (IllegalArgumentException expected) {
                 assertFalse(lock.locked(), "released on the way out of a failing block");

@@ -15,12 +15,14 @@ import org.jasyncio.EventLoop;
 import org.jasyncio.TestLoops;
 import org.jasyncio.queues.Queue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Every primitive binds to one loop: a suspending call outside a task, a call from a task of
  * another loop, and a call from a foreign thread while the loop runs are clear errors
  * (CPython's test_locks.ConditionTests.test_ambiguous_loops, mixins._LoopBoundMixin).
  */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LoopBindingTest {
 
     /** Each primitive: a suspending use that binds it, and a non-suspending use. */
@@ -33,9 +35,9 @@ class LoopBindingTest {
                         p -> ((Semaphore) p).release()),
                 new Case("Condition", new Condition(), p -> {
                     Condition c = (Condition) p;
-                    try (var h = c.acquire()) {
+                    try (var _ = c.acquire()) {
                         c.awaitFor(() -> true);
-                        Asyncio.createTask(() -> { try (var h2 = c.acquire()) { c.signalAll(); } });
+                        Asyncio.createTask(() -> { try (var _ = c.acquire()) { c.signalAll(); } });
                         c.await();
                     }
                 }, p -> ((Condition) p).tryAcquire()),

@@ -15,8 +15,10 @@ import org.jasyncio.CancelledError;
 import org.jasyncio.Task;
 import org.jasyncio.TaskGroup;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link Semaphore} and {@link BoundedSemaphore}: CPython's test_locks.SemaphoreTests. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SemaphoreTest {
 
     @Test
@@ -176,15 +178,16 @@ class SemaphoreTest {
         // test_locks.SemaphoreTests.test_acquire_no_hang
         runVirtual(() -> {
             Semaphore sem = new Semaphore(1);
+            @SuppressWarnings({"unchecked", "rawtypes"})
             Task<Void>[] t2 = new Task[1];
             Task<Void> t1 = createTask(() -> {
-                try (var h = sem.acquire()) {
+                try (var _ = sem.acquire()) {
                     sleep(0);
                     t2[0].cancel();
                 }
             });
             t2[0] = createTask(() -> {
-                try (var h = sem.acquire()) {
+                try (var _ = sem.acquire()) {
                     fail("must not get the permit");
                 }
             });
@@ -318,7 +321,7 @@ class SemaphoreTest {
         runVirtual(() -> {
             Semaphore sem = new Semaphore(0);
             List<Integer> result = new ArrayList<>();
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings({"unchecked", "rawtypes"})
             Task<Boolean>[] t4 = new Task[1];
             Task<Boolean> t1 = createTask(() -> {
                 assertEquals(0, sem.value());
