@@ -273,6 +273,7 @@ final class AsyncGenState<T> {
         Future<Void> r = loop.createFuture();
         resume = r;
         Waits.await(r);
+        cancelledByConsumer = false; // a cancellation the consumer passed in was delivered before this yield
         if (closing) {
             exitThrown = true;
             throw new GeneratorExit();

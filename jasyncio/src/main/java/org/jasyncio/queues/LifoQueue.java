@@ -16,6 +16,23 @@ import java.util.Collections;
  * stack.getNowait();   // 2
  * }</pre>
  *
+ * <p>Its operations come in the four forms of {@link java.util.concurrent.BlockingQueue}:
+ *
+ * <table class="striped">
+ * <caption>The four forms of each queue operation</caption>
+ * <thead>
+ * <tr><td></td><th scope="col">Throws exception</th><th scope="col">Special value</th>
+ *     <th scope="col">Suspends</th><th scope="col">Times out</th></tr>
+ * </thead>
+ * <tbody>
+ * <tr><th scope="row">Insert</th><td>{@link #putNowait putNowait(e)}</td>
+ *     <td>{@link #offer(Object) offer(e)}</td><td>{@link #put put(e)}</td>
+ *     <td>{@link #offer(Object, double) offer(e, timeout)}</td></tr>
+ * <tr><th scope="row">Remove</th><td>{@link #getNowait()}</td><td>{@link #poll()}</td>
+ *     <td>{@link #get()}</td><td>{@link #poll(double) poll(timeout)}</td></tr>
+ * </tbody>
+ * </table>
+ *
  * @param <E> the type of the items
  * @since 0.1
  */

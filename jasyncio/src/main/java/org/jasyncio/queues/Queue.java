@@ -359,7 +359,7 @@ public sealed class Queue<E> permits PriorityQueue, LifoQueue {
         if (items.size() > gettersWoken) {
             return takeNow();
         }
-        if (shutdown) {
+        if (shutdown && items.isEmpty()) {
             throw shutDown();
         }
         Waiter w = new Waiter(loop.createFuture());
@@ -448,7 +448,7 @@ public sealed class Queue<E> permits PriorityQueue, LifoQueue {
         if (items.size() > gettersWoken) {
             return takeNow();
         }
-        if (shutdown) {
+        if (shutdown && items.isEmpty()) {
             throw shutDown();
         }
         if (timeout == 0) {
@@ -636,6 +636,10 @@ public sealed class Queue<E> permits PriorityQueue, LifoQueue {
 
     private E takeNow() {
         E item = items.poll();
+        if (shutdown && items.isEmpty()) {
+            // Drained after a shutdown: getters still waiting for an item will get none.
+            gettersWoken += wakeAll(getters);
+        }
         wakePutters();
         return item;
     }

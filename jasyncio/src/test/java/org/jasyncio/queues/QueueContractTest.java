@@ -646,6 +646,37 @@ abstract class QueueContractTest {
         });
     }
 
+    @Test
+    void aGetterQueuedBehindTheLastItemsAtShutdownEndsWithQueueShutDown() throws Exception {
+        runVirtual(() -> {
+            Queue<Integer> q = newQueue();
+            Task<Integer> g0 = createTask(q::get);
+            sleep(0);
+            Task<Integer> late = createTask(q::get); // scheduled: runs before g0 is woken below
+            q.putNowait(1);   // promised to g0, which has not run yet
+            q.shutdown();
+            sleep(0);         // late queues behind g0 (the item is g0's); g0 takes it
+            assertEquals(1, g0.await());
+            assertThrows(QueueShutDown.class, late::await, "drained: the latecomer is woken and told");
+            assertEquals(0, q.statistics().getters());
+        });
+    }
+
+    @Test
+    void anItemPromisedToACancelledGetterGoesToTheNextOneEvenAfterShutdown() throws Exception {
+        runVirtual(() -> {
+            Queue<Integer> q = newQueue();
+            Task<Integer> g0 = createTask(q::get);
+            sleep(0);
+            Task<Integer> late = createTask(q::get);
+            q.putNowait(1);
+            q.shutdown();
+            g0.cancel();      // g0 was woken for the item, but is cancelled before it runs
+            assertThrows(CancelledError.class, g0::await);
+            assertEquals(1, late.await(), "the item is not stranded in a shut-down queue");
+        });
+    }
+
     // ---- the four forms --------------------------------------------------------------
 
     @Test
