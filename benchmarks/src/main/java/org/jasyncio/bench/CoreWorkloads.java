@@ -89,10 +89,24 @@ public final class CoreWorkloads {
             }
             Asyncio.sleep(0); // every task runs its first step and parks on the event
             long after = usedAfterGc(mem);
+            if (Boolean.getBoolean("bench.histogram")) {
+                printHistogram(); // where the bytes of a parked task go
+            }
             ev.set();
             Asyncio.gather(tasks).await();
             return (double) (after - before) / n;
         });
+    }
+
+    /** Prints the top of the heap's class histogram (jcmd GC.class_histogram) to stderr. */
+    static void printHistogram() throws Exception {
+        Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        String[] lines = out.toString().split("\n");
+        for (int i = 0; i < Math.min(lines.length, 25); i++) {
+            System.err.println(lines[i]);
+        }
     }
 
     static long usedAfterGc(MemoryMXBean mem) {
