@@ -16,6 +16,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import signal
 import socket
 import statistics
@@ -295,10 +296,26 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def pinning():
+    """(client prefix, server prefix): with JASYNCIO_BENCH_PIN=1, the load client on CPU 0 and
+    the server on CPU 1.
+
+    With one connection, client and server ping-pong; left to the scheduler they sometimes share
+    a core and sometimes not, and the figure jumps by up to 10x between runs. Pinning them apart
+    gives every server the same placement, on a quiet machine. On a shared machine it does harm
+    (a pinned process cannot move away from another job: measured here, 300k -> 70k req/s for the
+    C server while another echo benchmark ran), so it is off by default.
+    """
+    if not os.environ.get("JASYNCIO_BENCH_PIN") or (os.cpu_count() or 1) < 2 or not shutil.which("taskset"):
+        return [], []
+    return ["taskset", "-c", "0"], ["taskset", "-c", "1"]
+
+
 def run_echo_server(name, argv, mode, res, logf):
     m = MODES[mode]["echo"]
     port = free_port()
-    argv = [a.replace("{PORT}", str(port)) for a in argv]
+    pin_client, pin_server = pinning()
+    argv = pin_server + [a.replace("{PORT}", str(port)) for a in argv]
     log(f"echo/{name}: {' '.join(argv)}")
     errf = open(os.path.join(OUT, f"echo-{name}.log"), "a")
     proc = subprocess.Popen(argv, cwd=ROOT, stdout=errf, stderr=errf, start_new_session=True)
@@ -309,12 +326,12 @@ def run_echo_server(name, argv, mode, res, logf):
             return
         # Warm the server up (a JIT compiles its hot path) before any measured configuration;
         # every server gets the same, so none is favoured.
-        subprocess.run([os.path.join(BUILD, "echo_client"), "127.0.0.1", str(port), "100", "1024", "0",
+        subprocess.run(pin_client + [os.path.join(BUILD, "echo_client"), "127.0.0.1", str(port), "100", "1024", "0",
                         str(m["server_warmup"])], capture_output=True, timeout=m["server_warmup"] + 60)
         for conns, size in m["configs"]:
             key = f"echo_c{conns}_{size // 1024}k"
             c0 = cpu_seconds(proc.pid)
-            p = subprocess.run([os.path.join(BUILD, "echo_client"), "127.0.0.1", str(port), str(conns), str(size),
+            p = subprocess.run(pin_client + [os.path.join(BUILD, "echo_client"), "127.0.0.1", str(port), str(conns), str(size),
                                 str(m["warmup"]), str(m["measure"])], capture_output=True, text=True,
                                timeout=m["warmup"] + m["measure"] + 120)
             c1 = cpu_seconds(proc.pid)

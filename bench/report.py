@@ -206,7 +206,9 @@ def write(env, res, mode, command, elapsed):
     w("- **echo**: the C epoll load client (`bench/c/echo_client.c`), N connections each sending one message and "
       "waiting for the whole echo, 1 s warm-up then 3 s measured; p50/p99 round-trip latency; server CPU per request "
       "= the server process's utime+stime from `/proc/<pid>/stat` over warm-up + measure, divided by the requests "
-      "in that time.\n")
+      "in that time. Client and server are not pinned to cores (`JASYNCIO_BENCH_PIN=1` pins the client to CPU 0 "
+      "and the server to CPU 1): at concurrency 1 the two ping-pong and the figure depends on whether the scheduler "
+      "puts them on one core or two, so c1 figures are bimodal (see their spread); c100 and c1000 are not.\n")
     w("## All figures\n")
     order = ["jasyncio", "jasyncio-default-gc", "asyncio", "uvloop", "asyncio-eager"]
     for group, title in [("core", "Core (issue 2)"), ("tree", "async_tree (pyperformance)"),
@@ -255,8 +257,13 @@ def write(env, res, mode, command, elapsed):
             w(f"- {g} / {s}: **{st}**: {why}")
     else:
         w("- none")
+    w("- echo over TLS (issue 6): **not built yet**: it needs a TLS mode in the C load client and TLS echo servers "
+      "(jasyncio's TLS transport has not landed).")
     for n in res.notes:
         w(f"- {n}")
     w("")
+    notes = os.path.join(ROOT, "bench", "notes.md")
+    if os.path.exists(notes):
+        w(open(notes).read())
     with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
         f.write("\n".join(L))
