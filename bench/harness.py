@@ -411,6 +411,24 @@ def run_all(env, mode, groups, rounds_override, res):
     logf.close()
 
 
+def rewrite_from(path, java):
+    import report
+    data = json.load(open(path))
+    env = Env.__new__(Env)
+    env.java = java
+    env.facts = data["facts"]
+    res = Results()
+    res.values = data["values"]
+    res.group_of = data.get("group_of") or {m: ("echo" if m.startswith("echo") else "tree" if m.startswith("tree")
+                                                else "core") for m in res.values}
+    res.notes = data.get("notes", [])
+    for k, v in data["status"].items():
+        g, s = k.split("/", 1)
+        res.status[(g, s)] = tuple(v)
+    report.write(env, res, data["mode"], data.get("command", "bench/run.sh"), data.get("elapsed", 0))
+    log(f"rewrote BENCHMARKS.md from {path}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes and fewer rounds (under 5 minutes)")
@@ -419,7 +437,12 @@ def main():
     ap.add_argument("--java", required=True, help="the JDK 25 java binary")
     ap.add_argument("--command", default="bench/run.sh", help="the command line to print in the report")
     ap.add_argument("--no-report", action="store_true", help="do not rewrite BENCHMARKS.md")
+    ap.add_argument("--from-results", metavar="JSON",
+                    help="rewrite BENCHMARKS.md (and the chart) from a saved bench/out/results.json, running nothing")
     args = ap.parse_args()
+    if args.from_results:
+        rewrite_from(args.from_results, args.java)
+        return
     mode = "quick" if args.quick else "full"
     groups = [g.strip() for g in args.groups.split(",") if g.strip()]
     env = Env(args.java)

@@ -118,7 +118,8 @@ def systems_of(res, metrics, order):
 def write(env, res, mode, command, elapsed):
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "results.json"), "w") as f:
-        json.dump({"mode": mode, "facts": env.facts, "values": res.values,
+        json.dump({"mode": mode, "command": command, "elapsed": elapsed, "facts": env.facts, "values": res.values,
+                   "group_of": res.group_of, "notes": res.notes,
                    "status": {f"{g}/{s}": v for (g, s), v in res.status.items()}}, f, indent=1)
     have_chart = draw_chart(env.java, res, f"jasyncio speed-up over its peers ({mode} run, {env.facts['date']})")
     e = env.facts

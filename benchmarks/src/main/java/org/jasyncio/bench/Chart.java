@@ -11,6 +11,7 @@ import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.style.Styler;
 
 /**
@@ -68,6 +69,15 @@ public final class Chart {
             }
             chart.addSeries(e.getKey(), categories, ys);
         }
+        // The parity line: a bar above it is a workload where jasyncio is better.
+        List<Double> ones = new ArrayList<>();
+        for (int i = 0; i < categories.size(); i++) {
+            ones.add(1.0);
+        }
+        CategorySeries parity = chart.addSeries("parity (1x)", categories, ones);
+        parity.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+        parity.setLineColor(java.awt.Color.BLACK);
+        parity.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         String out = args[1].endsWith(".png") ? args[1].substring(0, args[1].length() - 4) : args[1];
         BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
     }
