@@ -45,7 +45,10 @@ if ! command -v gcc >/dev/null; then
   say "installing gcc (Debian)"
   apt_install gcc libc6-dev || say "gcc could not be installed: the echo benchmark will be skipped"
 fi
-command -v node >/dev/null || say "node is not installed: the Node echo peer will be skipped (apt-get install nodejs)"
+if ! command -v node >/dev/null; then
+  say "installing nodejs (Debian)"
+  apt_install nodejs || say "node could not be installed: the Node echo peer will be skipped"
+fi
 
 mkdir -p bench/build bench/out
 if command -v gcc >/dev/null; then
