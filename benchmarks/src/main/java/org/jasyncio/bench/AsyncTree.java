@@ -167,18 +167,35 @@ public final class AsyncTree {
     }
 
     /**
+     * Runs throw-away trees (none and memoization; gather, TaskGroup, eager) for about
+     * {@code seconds}, so that the JIT has compiled the loop's hot paths, and the one-time
+     * deoptimization of frames still suspended in old compiled code has happened, before the
+     * first measured variant (JMH warms up the same way). Python has no JIT to warm.
+     */
+    static void jitWarmUp(double seconds) throws Exception {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        AsyncTree[] trees = {
+            new AsyncTree(Leaf.NONE, false, false), new AsyncTree(Leaf.NONE, true, false),
+            new AsyncTree(Leaf.NONE, false, true), new AsyncTree(Leaf.MEMOIZATION, false, false)};
+        for (int i = 0; System.nanoTime() < end; i++) {
+            trees[i % trees.length].runOnce();
+        }
+    }
+
+    /**
      * Runs variants and prints {@code tree_<leaf>_<variant>_ms value} lines, one per measured
      * repetition.
      *
      * <pre>
      * AsyncTree [--leaves none,io,memoization,cpu_io_mixed] [--variants gather,tg,eager,eager_tg]
-     *           [--warmup 2] [--reps 5]
+     *           [--warmup 2] [--reps 5] [--jit-warmup-seconds 3]
      * </pre>
      */
     public static void main(String[] args) throws Exception {
         Args a = new Args(args);
         int warmup = a.intOpt("--warmup", 2);
         int reps = a.intOpt("--reps", 5);
+        jitWarmUp(Double.parseDouble(a.opt("--jit-warmup-seconds", "3")));
         for (String l : a.opt("--leaves", "none,io,memoization,cpu_io_mixed").split(",")) {
             Leaf leaf = Leaf.valueOf(l.toUpperCase(java.util.Locale.ROOT));
             for (String v : a.opt("--variants", "gather,tg,eager,eager_tg").split(",")) {
