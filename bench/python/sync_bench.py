@@ -65,9 +65,9 @@ async def median_of(rounds, make):
 async def main(args):
     n = args.items
     results = {
-        "queue_1x1": await median_of(args.rounds, lambda: queue_run(1, 1, n)),
-        "queue_10x10": await median_of(args.rounds, lambda: queue_run(10, 10, n)),
-        "lock_100": await median_of(args.rounds, lambda: lock_run(100, args.acquisitions // 100)),
+        "queue_1x1_items_per_s": await median_of(args.rounds, lambda: queue_run(1, 1, n)),
+        "queue_10x10_items_per_s": await median_of(args.rounds, lambda: queue_run(10, 10, n)),
+        "lock_100_acquisitions_per_s": await median_of(args.rounds, lambda: lock_run(100, args.acquisitions // 100)),
     }
     for name, value in results.items():
         print(f"{name} {value:.0f}", flush=True)
@@ -76,10 +76,14 @@ async def main(args):
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio")
+    p.add_argument("--uvloop", action="store_const", const="uvloop", dest="loop", help="same as --loop uvloop")
+    p.add_argument("--quick", action="store_true", help="200,000 items and acquisitions, 3 rounds")
     p.add_argument("--items", type=int, default=200_000, help="items per queue run")
     p.add_argument("--acquisitions", type=int, default=100_000, help="lock acquisitions per run")
     p.add_argument("--rounds", type=int, default=5)
     a = p.parse_args()
+    if a.quick:
+        a.items, a.acquisitions, a.rounds = 200_000, 200_000, 3
     if a.loop == "uvloop":
         import uvloop
         uvloop.install()

@@ -99,7 +99,7 @@ public final class SyncBench {
      *
      * @param args {@code --items N} (per queue run, default 1,000,000), {@code --acquisitions N}
      *        (per lock run, default 1,000,000), {@code --rounds N} (default 5), {@code --warmup N}
-     *        (default 3)
+     *        (default 3); {@code --quick} for 200,000 of each and 3 rounds (bench/run.sh --quick)
      * @throws Exception if a run fails
      */
     public static void main(String[] args) throws Exception {
@@ -107,7 +107,17 @@ public final class SyncBench {
         int acquisitions = 1_000_000;
         int rounds = 5;
         int warmup = 3;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        for (int i = 0; i < args.length; i += 2) {
+            if (args[i].equals("--quick")) {
+                items = 200_000;
+                acquisitions = 200_000;
+                rounds = 3;
+                i--;
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for " + args[i]);
+            }
             int v = Integer.parseInt(args[i + 1].replace("_", ""));
             switch (args[i]) {
                 case "--items" -> items = v;
@@ -122,9 +132,10 @@ public final class SyncBench {
         int r = rounds;
         int w = warmup;
         Asyncio.run(() -> {
-            print("queue_1x1", median(w, r, () -> queueRun(1, 1, n)));
-            print("queue_10x10", median(w, r, () -> queueRun(10, 10, n)));
-            print("lock_100", median(w, r, () -> lockRun(100, perTask)));
+            // metric names carry their unit and direction for bench/harness.py
+            print("queue_1x1_items_per_s", median(w, r, () -> queueRun(1, 1, n)));
+            print("queue_10x10_items_per_s", median(w, r, () -> queueRun(10, 10, n)));
+            print("lock_100_acquisitions_per_s", median(w, r, () -> lockRun(100, perTask)));
         });
     }
 
