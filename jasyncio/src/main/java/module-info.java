@@ -2,9 +2,11 @@
  * jasyncio: Python's asyncio for Java 25.
  *
  * <p>{@link org.jasyncio} holds the core (event loop, futures, tasks, combinators, runners,
- * timeouts, task groups, context variables); {@link org.jasyncio.locks} the
- * synchronization primitives; {@link org.jasyncio.subprocess} child processes. Internals
- * live in {@code org.jasyncio.internal}, which is not exported.
+ * timeouts, task groups, context variables, async generators); {@link org.jasyncio.locks}
+ * the synchronization primitives; {@link org.jasyncio.queues} the queues;
+ * {@link org.jasyncio.transports} and {@link org.jasyncio.streams} the network API;
+ * {@link org.jasyncio.subprocess} child processes. Internals live in
+ * {@code org.jasyncio.internal}, which is not exported.
  *
  * <p>jasyncio reaches the JDK's virtual-thread scheduler hook by reflection: run with
  * {@code --add-opens java.base/java.lang=org.jasyncio} on the module path (or
@@ -17,5 +19,6 @@ module org.jasyncio {
     exports org.jasyncio.locks;
     exports org.jasyncio.transports;
     exports org.jasyncio.streams;
+    exports org.jasyncio.queues;
     exports org.jasyncio.subprocess;
 }

@@ -759,13 +759,13 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     final Set<Task<?>> allTasks() {
         Set<Task<?>> s = new LinkedHashSet<>();
         for (LoopRef r = registry.prev; r != registry; r = r.prev) {
-            if (r.get() instanceof Task<?> t && !t.done()) {
+            if (r.get() instanceof Task<?> t && !t.done() && !t.hidden) {
                 s.add(t);
             }
         }
         List<Task<?>> fresh = new ArrayList<>();
         for (Task<?> t = liveHead; t != null; t = t.nextLive) {
-            if (!t.done()) {
+            if (!t.done() && !t.hidden) {
                 fresh.add(t);
             }
         }

@@ -64,6 +64,11 @@ public final class Task<T> extends Future<T> {
     private boolean plainCancelPending;
     /** Registration in the loop's task registry (weak). */
     LoopRef ref;
+    /**
+     * Not listed by allTasks() (and so not cancelled by Runner.close()): the producer of an
+     * AsyncGenerator, which is no task in asyncio and is closed by its own shutdown hook.
+     */
+    boolean hidden;
 
     Task(BaseEventLoop loop, Coroutine<? extends T> coro, String name, Context context) {
         super(loop);

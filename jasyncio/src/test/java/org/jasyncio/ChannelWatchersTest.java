@@ -23,7 +23,7 @@ class ChannelWatchersTest {
         try (EventLoop loop = Asyncio.newEventLoop()) {
             pipe.source().configureBlocking(false);
             List<String> got = new ArrayList<>();
-            ByteBuffer buf = ByteBuffer.allocate(16);
+            ByteBuffer buf = ByteBuffer.allocate(1); // one byte per call, however the writes coalesce
             loop.addReader(pipe.source(), () -> {
                 buf.clear();
                 try {

@@ -5,7 +5,8 @@ import java.util.ArrayDeque;
 import org.jasyncio.CancelledError;
 import org.jasyncio.EventLoop;
 import org.jasyncio.Future;
-import org.jasyncio.internal.LoopInternals;
+import org.jasyncio.internal.LoopBinder;
+import org.jasyncio.internal.Waits;
 
 /**
  * A flag that tasks can wait for; asyncio's {@code asyncio.Event}.
@@ -21,16 +22,21 @@ import org.jasyncio.internal.LoopInternals;
  * loop.callLater(1, ready::set);
  * }</pre>
  *
+ * <p>Waiting tasks are woken in the order they started waiting. A task woken by
+ * {@code set()} returns from {@code await()} even if {@code clear()} was called before it
+ * ran (CPython's {@code test_clear_with_waiters}).
+ *
  * <p>Loop-bound, as asyncio's primitives: the event binds to the loop of the first task
  * that waits on it. Using it from another loop, or from another thread while that loop
- * runs, throws {@link IllegalStateException}.
+ * runs, throws {@link IllegalStateException}. From another thread, set it with
+ * {@code loop.callSoonThreadsafe(event::set)}.
  *
  * @since 0.1
  */
 public final class Event {
-    private final ArrayDeque<Future<Boolean>> waiters = new ArrayDeque<>();
+    private final ArrayDeque<Future<Void>> waiters = new ArrayDeque<>();
+    private final LoopBinder binder = new LoopBinder(this);
     private boolean value;
-    private EventLoop loop;
 
     /** Creates an event that is not set. */
     public Event() {}
@@ -50,12 +56,12 @@ public final class Event {
      * @throws IllegalStateException if called from another thread while the event's loop runs
      */
     public void set() {
-        check("Event.set()");
+        binder.check("Event.set()");
         if (!value) {
             value = true;
-            for (Future<Boolean> f : waiters) {
+            for (Future<Void> f : waiters) {
                 if (!f.done()) {
-                    f.setResult(Boolean.TRUE);
+                    f.setResult(null);
                 }
             }
         }
@@ -68,7 +74,7 @@ public final class Event {
      * @throws IllegalStateException if called from another thread while the event's loop runs
      */
     public void clear() {
-        check("Event.clear()");
+        binder.check("Event.clear()");
         value = false;
     }
 
@@ -77,9 +83,9 @@ public final class Event {
      * suspending, if it is set.
      *
      * <h4>Cancellation</h4>
-     * Cancel-safe: a cancelled wait leaves no waiter behind.
+     * Cancel-safe: a cancelled wait leaves no waiter behind and changes nothing.
      *
-     * @return {@code true}
+     * @return {@code true}, as asyncio
      * @throws CancelledError if the calling task is cancelled
      * @throws IllegalStateException if called outside a task, or from a task of another loop
      */
@@ -87,44 +93,36 @@ public final class Event {
         if (value) {
             return true;
         }
-        EventLoop l = bind("Event.await()");
-        Future<Boolean> fut = l.createFuture();
+        EventLoop l = binder.bind("Event.await()");
+        Future<Void> fut = l.createFuture();
         waiters.addLast(fut);
         try {
-            fut.await();
+            Waits.await(fut);
             return true;
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         } finally {
             waiters.remove(fut);
         }
     }
 
-    private EventLoop bind(String what) {
-        LoopInternals in = LoopInternals.get();
-        EventLoop running = in.runningLoop();
-        if (running == null) {
-            throw new IllegalStateException(what + " can only be called inside a task");
-        }
-        if (loop == null) {
-            loop = running;
-        } else if (loop != running) {
-            throw new IllegalStateException(this + " is bound to a different event loop");
-        }
-        return loop;
+    /**
+     * Returns a snapshot of the event's state.
+     *
+     * @return whether it is set and how many tasks wait for it
+     */
+    public Statistics statistics() {
+        return new Statistics(value, waiters.size());
     }
 
-    private void check(String what) {
-        EventLoop l = loop;
-        if (l != null) {
-            LoopInternals.get().checkThread(l, what);
-        }
-    }
+    /**
+     * The state of an {@link Event} at one moment.
+     *
+     * @param set whether the event is set
+     * @param waiters how many tasks wait in {@link #await()}
+     */
+    public record Statistics(boolean set, int waiters) {}
 
     @Override
     public String toString() {
-        return "<Event [" + (value ? "set" : "unset") + (waiters.isEmpty() ? "" : ", waiters:" + waiters.size()) + "]>";
+        return Repr.of(this, (value ? "set" : "unset") + Repr.waiters(waiters.size()));
     }
 }

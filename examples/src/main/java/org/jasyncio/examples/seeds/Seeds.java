@@ -42,6 +42,7 @@ public final class Seeds {
     static final List<Seed> SEEDS = List.of(
             new Seed("hello-world", "seed 000: An introduction to asyncio in Python; both programs",
                     HelloWorld::main),
+            new Seed("queue-tasks", "seed 001: Python Async; example 1, with a jasyncio Queue", QueueTasks::main),
             new Seed("loop-callbacks", "seed 001: Python Async; example 2", LoopCallbacks::main),
             new Seed("sample-task", "seed 001: Python Async; examples 3 and 4", SampleTask::main),
             new Seed("sync-vs-async", "seed 002: python_async; the sync and the async program",
