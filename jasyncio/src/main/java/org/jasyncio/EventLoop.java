@@ -437,6 +437,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * asyncio's {@code subprocess_exec(protocol_factory, program, *args)}. See
      * {@link #subprocessExec(java.util.function.Supplier, java.util.List, org.jasyncio.subprocess.SubprocessOptions)}.
      *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no child running.
+     *
      * @param <P> the protocol type
      * @param protocolFactory makes the protocol; called once, on the loop thread
      * @param command the program and its arguments; not empty
@@ -489,6 +492,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * Runs {@code cmd} with the shell, its three streams as pipes; asyncio's
      * {@code subprocess_shell(protocol_factory, cmd)}. See
      * {@link #subprocessShell(java.util.function.Supplier, String, org.jasyncio.subprocess.SubprocessOptions)}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no child running.
      *
      * @param <P> the protocol type
      * @param protocolFactory makes the protocol; called once, on the loop thread

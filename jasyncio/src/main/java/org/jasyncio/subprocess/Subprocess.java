@@ -52,6 +52,9 @@ public final class Subprocess {
      * asyncio's {@code create_subprocess_exec(program, *args)}. The program is looked up in
      * {@code PATH} when its name has no slash.
      *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no child running.
+     *
      * @param program the program
      * @param args its arguments
      * @return the running child
@@ -59,7 +62,7 @@ public final class Subprocess {
      *         "nope": error=2, No such file or directory")
      * @throws IllegalArgumentException if {@code program} is empty or an argument contains NUL
      * @throws IllegalStateException if called outside a task
-     * @throws CancelledError if the calling task is cancelled (a child already started is killed)
+     * @throws CancelledError if the calling task is cancelled
      */
     public static Process createSubprocessExec(String program, String... args) throws IOException {
         List<String> command = new ArrayList<>(args.length + 1);
@@ -101,12 +104,15 @@ public final class Subprocess {
      * asyncio's {@code create_subprocess_shell(cmd)}. Quote what comes from users (the shell
      * interprets {@code ;}, {@code |}, {@code $}...), or use {@link #createSubprocessExec}.
      *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no child running.
+     *
      * @param cmd the command line
      * @return the running shell
      * @throws IOException if the shell cannot be started
      * @throws IllegalArgumentException if {@code cmd} contains NUL
      * @throws IllegalStateException if called outside a task
-     * @throws CancelledError if the calling task is cancelled (a child already started is killed)
+     * @throws CancelledError if the calling task is cancelled
      */
     public static Process createSubprocessShell(String cmd) throws IOException {
         return createSubprocessShell(cmd, SubprocessOptions.defaults());

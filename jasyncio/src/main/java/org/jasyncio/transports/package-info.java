@@ -35,6 +35,9 @@
  * <tr><td>{@link BufferedProtocol}</td><td>as {@code Protocol}, but the transport reads
  *     straight into the protocol's buffer</td><td>no copy, no allocation per read</td></tr>
  * <tr><td>{@link DatagramProtocol}</td><td>UDP</td><td></td></tr>
+ * <tr><td>{@link SubprocessProtocol}</td><td>a child process and its pipes
+ *     ({@link org.jasyncio.EventLoop#subprocessExec subprocessExec}); streams over them are in
+ *     {@link org.jasyncio.subprocess}</td><td></td></tr>
  * </table>
  *
  * <h2>Threads and the hot path</h2>
