@@ -84,11 +84,6 @@ public final class Asyncio {
             public void addCloseHook(EventLoop loop, Runnable hook) {
                 ((BaseEventLoop) loop).closeHooks.add(hook);
             }
-
-            @Override
-            public void removeCloseHook(EventLoop loop, Runnable hook) {
-                ((BaseEventLoop) loop).closeHooks.remove(hook);
-            }
         });
     }
 

@@ -63,7 +63,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     /** Hooks run by Runner/run() at shutdown, e.g. async generators (sync issue). */
     final List<Runnable> shutdownHooks = new ArrayList<>();
     /** Hooks run by close(): release what the loop owns outside its selector (subprocesses, issue 5). */
-    final Set<Runnable> closeHooks = new LinkedHashSet<>();
+    final List<Runnable> closeHooks = new ArrayList<>();
 
     // ---- state shared with other threads ----
     final Inbox inbox = new Inbox();

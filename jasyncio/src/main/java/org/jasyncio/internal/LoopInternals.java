@@ -61,14 +61,6 @@ public interface LoopInternals {
     void addCloseHook(EventLoop loop, Runnable hook);
 
     /**
-     * Removes a hook registered with {@link #addCloseHook}.
-     *
-     * @param loop the loop
-     * @param hook the hook
-     */
-    void removeCloseHook(EventLoop loop, Runnable hook);
-
-    /**
      * Returns the implementation.
      *
      * @return the core's implementation

@@ -219,6 +219,24 @@ class SubprocessFaultsTest {
     }
 
     @Test
+    void closingTheLoopReapsManyChildren() throws Exception {
+        List<Long> pids = new ArrayList<>();
+        EventLoop loop = Asyncio.newEventLoop();
+        loop.runUntilComplete(() -> {
+            for (int i = 0; i < 40; i++) {
+                pids.add(createSubprocessExec(List.of("sleep", "1007"), i % 2 == 0 ? SubprocessOptions.pipes()
+                        : SubprocessOptions.defaults()).pid());
+            }
+            return null;
+        });
+        loop.close();
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "child " + pid + " reaped");
+        }
+        assertTrue(Children.eventually(10, () -> Children.threadsNamed("jasyncio-pipe-") == 0));
+    }
+
+    @Test
     void runEndingKillsChildrenWithoutAWarningOutsideDebugMode() throws Exception {
         try (Children.LogCapture log = new Children.LogCapture()) {
             long pid = Asyncio.run(() -> createSubprocessExec("sleep", "1003").pid());

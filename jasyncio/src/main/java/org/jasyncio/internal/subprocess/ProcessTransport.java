@@ -61,7 +61,6 @@ public final class ProcessTransport implements SubprocessTransport {
     private List<Future<Integer>> exitWaiters = new ArrayList<>();
     /** Signals sent to the child, by number (bit n = signal n). */
     private long signalsSent;
-    private final Runnable closeHook = this::loopClosing;
 
     ProcessTransport(EventLoop loop, SubprocessProtocol protocol, java.lang.Process proc, String program,
             boolean stdinPipe, boolean stdoutPipe, boolean stderrPipe) {
@@ -78,7 +77,7 @@ public final class ProcessTransport implements SubprocessTransport {
         this.stdinLost = !stdinPipe;
         this.stdoutLost = !stdoutPipe;
         this.stderrLost = !stderrPipe;
-        LoopInternals.get().addCloseHook(loop, closeHook);
+        LoopChildren.add(loop, this);
         if (debug) {
             LOG.log(Level.DEBUG, "process " + program + " created: pid " + pid);
         }
@@ -237,7 +236,7 @@ public final class ProcessTransport implements SubprocessTransport {
                     w.setResult(returncode);
                 }
             }
-            LoopInternals.get().removeCloseHook(loop, closeHook);
+            LoopChildren.remove(loop, this);
         }
     }
 
@@ -345,13 +344,10 @@ public final class ProcessTransport implements SubprocessTransport {
     }
 
     /**
-     * Loop close, on the closing thread: kill the child if it still runs, wait for it to be
-     * reaped, stop the pumps. Nothing is reported to the protocol: the loop is gone.
+     * Loop close, on the closing thread, first step: kill the child if it still runs. Nothing is
+     * reported to the protocol: the loop is gone.
      */
-    private void loopClosing() {
-        if (finished) {
-            return;
-        }
+    void killAtLoopClose() {
         closed = true;
         if (proc.isAlive()) {
             if (debug) {
@@ -360,8 +356,13 @@ public final class ProcessTransport implements SubprocessTransport {
             signalsSent |= 1L << Signal.SIGKILL.number();
             proc.toHandle().destroyForcibly();
         }
+    }
+
+    /** Loop close, second step: wait until {@code deadline} for the child to be reaped, stop the pumps. */
+    void reapAtLoopClose(long deadline) {
         try {
-            if (!proc.waitFor(REAP_TIMEOUT_NANOS, TimeUnit.NANOSECONDS)) {
+            long left = deadline - System.nanoTime();
+            if (!proc.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
                 LOG.log(Level.WARNING, "child process " + pid + " did not exit within 5 seconds of SIGKILL");
             }
         } catch (InterruptedException e) {

@@ -1,0 +1,71 @@
+package org.jasyncio.internal.subprocess;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+import org.jasyncio.EventLoop;
+import org.jasyncio.internal.LoopInternals;
+
+/**
+ * The subprocess transports of one loop that have not finished: when the loop closes, their
+ * children are all killed first, then reaped under one deadline, so that closing a loop with many
+ * running children takes one kill's time, not one per child.
+ */
+final class LoopChildren implements Runnable {
+    private static final Map<EventLoop, LoopChildren> BY_LOOP = new WeakHashMap<>();
+
+    private final Set<ProcessTransport> live = new LinkedHashSet<>();
+
+    private LoopChildren() {}
+
+    /** Tracks {@code t} until {@link #remove}; loop thread. */
+    static void add(EventLoop loop, ProcessTransport t) {
+        LoopChildren c;
+        synchronized (BY_LOOP) {
+            c = BY_LOOP.get(loop);
+            if (c == null) {
+                c = new LoopChildren();
+                BY_LOOP.put(loop, c);
+                LoopInternals.get().addCloseHook(loop, c);
+            }
+        }
+        c.live.add(t);
+    }
+
+    /** Stops tracking {@code t}: it finished. */
+    static void remove(EventLoop loop, ProcessTransport t) {
+        LoopChildren c;
+        synchronized (BY_LOOP) {
+            c = BY_LOOP.get(loop);
+        }
+        if (c != null) {
+            c.live.remove(t);
+        }
+    }
+
+    /** The loop closes: kill every running child, then reap them all within one deadline. */
+    @Override
+    public void run() {
+        synchronized (BY_LOOP) {
+            BY_LOOP.values().remove(this);
+        }
+        List<ProcessTransport> all = new ArrayList<>(live);
+        live.clear();
+        for (ProcessTransport t : all) {
+            t.killAtLoopClose();
+        }
+        long deadline = System.nanoTime() + ProcessTransport.REAP_TIMEOUT_NANOS;
+        for (ProcessTransport t : all) {
+            t.reapAtLoopClose(deadline);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<subprocess transports: " + live.size() + " running>";
+    }
+}
