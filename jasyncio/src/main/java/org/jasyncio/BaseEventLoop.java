@@ -49,6 +49,8 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     Task<?> current;
     /** The context of the callback that is running, or null. */
     Context handleContext;
+    /** Numbers unnamed tasks (Task-N), per loop: no atomic increment per task. */
+    long taskCounter;
     private int eagerRoute;
     private Task<?> eagerChild;
     /** Tasks that have not suspended yet (not started, or running their first step). */

@@ -39,7 +39,7 @@ public final class Context {
         this.entries = EMPTY;
     }
 
-    private Context(Object[] entries) {
+    Context(Object[] entries) {
         this.entries = entries;
     }
 
@@ -233,7 +233,7 @@ public final class Context {
         if (t.isVirtual()) {
             Task<?> task = Task.current();
             if (task != null) {
-                return task.context;
+                return task.context();
             }
         } else {
             BaseEventLoop loop = BaseEventLoop.runningOnThisThread();
@@ -244,13 +244,30 @@ public final class Context {
         return THREAD_CONTEXT.get();
     }
 
+    /** The current context's variables, without making a Context for a task that has none yet. */
+    static Object[] currentEntries() {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            Task<?> task = Task.current();
+            if (task != null) {
+                return task.contextEntries();
+            }
+        } else {
+            BaseEventLoop loop = BaseEventLoop.runningOnThisThread();
+            if (loop != null && loop.handleContext != null) {
+                return loop.handleContext.entries;
+            }
+        }
+        return THREAD_CONTEXT.get().entries;
+    }
+
     /** Makes {@code c} the current context and returns the one it replaces. */
     private static Context swapCurrent(Context c) {
         Thread t = Thread.currentThread();
         if (t.isVirtual()) {
             Task<?> task = Task.current();
             if (task != null) {
-                Context previous = task.context;
+                Context previous = task.context();
                 task.context = c;
                 return previous;
             }

@@ -71,7 +71,7 @@ public final class ContextVar<T> {
      *         set in the current context and has no default
      */
     public T get() {
-        Object[] e = Context.current().entries;
+        Object[] e = Context.currentEntries();
         int i = Context.indexOf(e, this);
         if (i >= 0) {
             return cast(e[i + 1]);
@@ -90,7 +90,7 @@ public final class ContextVar<T> {
      * @return the value or {@code fallback}
      */
     public T get(T fallback) {
-        Object[] e = Context.current().entries;
+        Object[] e = Context.currentEntries();
         int i = Context.indexOf(e, this);
         return i >= 0 ? cast(e[i + 1]) : fallback;
     }

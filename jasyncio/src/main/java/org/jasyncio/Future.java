@@ -37,7 +37,17 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
     static final byte FINISHED = 2;
 
     final BaseEventLoop loop;
+    /** Read as volatile (done() is thread-safe); written with release semantics, no full fence. */
     volatile byte state;
+    private static final java.lang.invoke.VarHandle STATE;
+
+    static {
+        try {
+            STATE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Future.class, "state", byte.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private Object result;
     private Throwable exception;
     private String cancelMessage;
@@ -243,7 +253,7 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
         }
         cancelMessage = msg;
         cancelledCause = cause;
-        state = CANCELLED;
+        STATE.setRelease(this, CANCELLED);
         scheduleCallbacks();
         return true;
     }
@@ -282,7 +292,7 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
 
     final void setResult0(Object value) {
         result = value;
-        state = FINISHED;
+        STATE.setRelease(this, FINISHED);
         scheduleCallbacks();
     }
 
@@ -324,7 +334,7 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
 
     final void setException0(Throwable e) {
         exception = e;
-        state = FINISHED;
+        STATE.setRelease(this, FINISHED);
         unretrieved = loop.trackUnretrieved(this, e);
         scheduleCallbacks();
     }
@@ -452,7 +462,28 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
         if (e instanceof Task<?> t) {
             t.wakeUp();
         } else {
-            runCallback((Callback<T>) e);
+            Callback<T> cb = (Callback<T>) e;
+            if (cb.context == null && INLINE_INTERNAL) {
+                runInline(cb);
+            } else {
+                runCallback(cb);
+            }
+        }
+    }
+
+    static final boolean INLINE_INTERNAL = !"false".equals(System.getProperty("jasyncio.inlineInternal"));
+
+    /**
+     * Runs one of jasyncio's own completion callbacks (gather, wait, shield, task groups...)
+     * right away instead of through callSoon: it only moves state between futures, and a
+     * callback never runs user code here (tasks are woken through the ready queue).
+     */
+    private void runInline(Callback<T> cb) {
+        try {
+            cb.fn.accept(this);
+        } catch (Throwable t) {
+            loop.callExceptionHandler(ExceptionContext.builder("Exception in internal callback " + Debug.describe(cb.fn))
+                    .exception(t).future(this).build());
         }
     }
 

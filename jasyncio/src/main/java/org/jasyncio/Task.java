@@ -2,7 +2,6 @@ package org.jasyncio;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 import org.jasyncio.internal.LoomSupport;
@@ -37,13 +36,15 @@ import org.jasyncio.internal.LoomSupport;
  * @since 0.1
  */
 public final class Task<T> extends Future<T> {
-    private static final AtomicLong COUNTER = new AtomicLong();
 
     private Coroutine<? extends T> coro;
-    private volatile String name;
+    /** Plain field: a String read racily is still a whole String. */
+    private String name;
     private final long number;
-    /** The task's current context; swapped by {@link Context#run}. */
+    /** The task's current context, made on first use from {@link #contextEntries}; swapped by {@link Context#run}. */
     Context context;
+    /** The creator's context variables when the task was made: a copy costs nothing until used. */
+    private Object[] contextEntries;
     /** The task's virtual thread, created when its first step runs. */
     Thread thread;
     private Stepper stepper;
@@ -73,9 +74,13 @@ public final class Task<T> extends Future<T> {
     Task(BaseEventLoop loop, Coroutine<? extends T> coro, String name, Context context) {
         super(loop);
         this.coro = Objects.requireNonNull(coro, "coro");
-        this.number = name == null ? COUNTER.incrementAndGet() : 0;
+        this.number = name == null ? ++loop.taskCounter : 0;
         this.name = name;
-        this.context = context != null ? context : Context.current().copy();
+        if (context != null) {
+            this.context = context;
+        } else {
+            this.contextEntries = Context.currentEntries();
+        }
         if (loop.debug) {
             this.sourceTraceback = Debug.callerStack();
         }
@@ -139,7 +144,24 @@ public final class Task<T> extends Future<T> {
      * @return the task's context
      */
     public Context getContext() {
-        return context;
+        return context();
+    }
+
+    /** The task's context, made from the creator's snapshot on first use. */
+    Context context() {
+        Context c = context;
+        if (c == null) {
+            c = new Context(contextEntries);
+            context = c;
+            contextEntries = null;
+        }
+        return c;
+    }
+
+    /** The task's context variables, without making a Context object. */
+    Object[] contextEntries() {
+        Context c = context;
+        return c != null ? c.entries : contextEntries;
     }
 
     /**
