@@ -56,7 +56,7 @@ final class ReadPipeTransport implements ReadTransport {
     }
 
     private void pump() {
-        byte[] buf = new byte[CHUNK];
+        byte[] buf = null;
         try {
             while (true) {
                 lock.lock();
@@ -70,6 +70,9 @@ final class ReadPipeTransport implements ReadTransport {
                 } finally {
                     lock.unlock();
                 }
+                if (buf == null) {
+                    buf = new byte[CHUNK];
+                }
                 int n = in.read(buf, 0, CHUNK);
                 if (n < 0) {
                     owner.post(this::eofReceived);
@@ -78,7 +81,15 @@ final class ReadPipeTransport implements ReadTransport {
                 if (n == 0) {
                     continue;
                 }
-                byte[] data = Arrays.copyOf(buf, n);
+                // A full read is handed over as it is (the protocol keeps the array); a short one
+                // is copied to its size and the buffer reused.
+                byte[] data;
+                if (n == CHUNK) {
+                    data = buf;
+                    buf = null;
+                } else {
+                    data = Arrays.copyOf(buf, n);
+                }
                 lock.lock();
                 try {
                     inFlight++;
