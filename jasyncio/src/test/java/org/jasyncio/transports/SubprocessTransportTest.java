@@ -162,7 +162,7 @@ class SubprocessTransportTest {
     void returncodeIsNullUntilTheExitIsProcessed() throws Exception {
         // test_subprocess.test_proc_exited
         Asyncio.run(() -> {
-            SubprocessConnection<Rec> c = getRunningLoop().subprocessExec(Rec::new, List.of("sh", "-c", "exit 6"));
+            SubprocessConnection<Rec> c = getRunningLoop().subprocessExec(Rec::new, List.of("sh", "-c", "sleep 0.2; exit 6"));
             assertNull(c.transport().getReturncode());
             c.protocol().exited.await();
             assertEquals(6, c.transport().getReturncode());
@@ -199,7 +199,7 @@ class SubprocessTransportTest {
     void closeDoesNotKillAFinishedChild() throws Exception {
         // test_subprocess.test_close_dont_kill_finished: the child exited, the loop was not told yet
         Asyncio.run(() -> {
-            SubprocessConnection<Rec> c = getRunningLoop().subprocessExec(Rec::new, List.of("sh", "-c", "exit 5"),
+            SubprocessConnection<Rec> c = getRunningLoop().subprocessExec(Rec::new, List.of("sh", "-c", "sleep 0.2; exit 5"),
                     SubprocessOptions.defaults());
             java.lang.Process proc = (java.lang.Process) c.transport().getExtraInfo("subprocess");
             long deadline = System.nanoTime() + 10_000_000_000L;
