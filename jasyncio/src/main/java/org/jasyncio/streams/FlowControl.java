@@ -117,14 +117,13 @@ public final class FlowControl {
      * Cancel-safe: nothing is lost.
      *
      * @throws IOException "Connection lost" if the connection is lost (asyncio's
-     *         {@code ConnectionResetError}; its cause is the error that broke the connection,
-     *         if any), or the error that broke it while waiting
+     *         {@code ConnectionResetError}), or the error that broke it while waiting
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the calling task is cancelled
      */
     public void drain() throws IOException {
         if (lost) {
-            throw new IOException("Connection lost", lostWith);
+            throw new IOException("Connection lost");
         }
         if (!paused) {
             return;

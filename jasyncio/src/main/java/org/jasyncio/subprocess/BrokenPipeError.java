@@ -6,12 +6,12 @@ import java.io.IOException;
  * Raised when bytes cannot be written to a child's stdin because the child no longer reads
  * it: it exited, or closed its stdin; Python's {@code BrokenPipeError} (errno {@code EPIPE}).
  *
- * <p>It reaches the protocol through {@code pipeConnectionLost(0, exc)} and a
- * {@link org.jasyncio.streams.StreamWriter#drain() drain()} that was waiting; a later
- * {@code drain()} raises {@code IOException("Connection lost")} with this error as its cause,
- * as asyncio raises {@code ConnectionResetError('Connection lost')}.
- * {@link Process#communicate} ignores it, as asyncio's does. An {@link IOException}, so that
- * code handling I/O errors handles it.
+ * <p>It reaches a {@link org.jasyncio.transports.SubprocessProtocol} through
+ * {@code pipeConnectionLost(0, exc)} when bytes were still waiting to be written, and
+ * {@code Process.stdin().drain()} raises it from then on; {@code drain()} also raises it once the
+ * child has exited, even if nothing was waiting (asyncio raises
+ * {@code ConnectionResetError('Connection lost')} there). {@link Process#communicate} ignores it,
+ * as asyncio's does. An {@link IOException}, so that code handling I/O errors handles it.
  *
  * @since 0.1
  */
