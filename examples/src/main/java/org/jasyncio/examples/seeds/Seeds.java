@@ -45,6 +45,8 @@ public final class Seeds {
             new Seed("queue-tasks", "seed 001: Python Async; example 1, with a jasyncio Queue", QueueTasks::main),
             new Seed("loop-callbacks", "seed 001: Python Async; example 2", LoopCallbacks::main),
             new Seed("sample-task", "seed 001: Python Async; examples 3 and 4", SampleTask::main),
+            new Seed("subprocess", "seed 001: Python Async; \"running subprocesses\", among asyncio's features",
+                    org.jasyncio.examples.subprocess.ConcurrentChildren::main),
             new Seed("sync-vs-async", "seed 002: python_async; the sync and the async program",
                     SyncVsAsync::main),
             new Seed("say-after", "seed 003: Asynchronous I/O Asyncio; tasks, gather, wait, wait_for, async with",
