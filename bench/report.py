@@ -183,7 +183,8 @@ def write(env, res, mode, command, elapsed):
       "machine drift; trust the ratios taken in one run.\n")
     if mode == "quick":
         w("> **Quick mode**: smaller sizes (switch 1,000 tasks x 1,000 switches, spawn and parked 200,000 "
-          "tasks), fewer rounds, echo (plain and TLS) at 100 connections x 1 KiB only. The targets are defined at the full "
+          "tasks), fewer rounds, echo (plain and TLS) at 100 connections x 1 KiB only, each server once (n=1: one noisy "
+          "moment on a shared machine can move an echo ratio by a third). The targets are defined at the full "
           "sizes (`bench/run.sh` without `--quick`); quick figures are indicative.\n")
     w("## Headline\n")
     w("| workload | jasyncio | vs CPython asyncio | vs uvloop | vs CPython 3.12+ eager |")
@@ -226,6 +227,7 @@ def write(env, res, mode, command, elapsed):
       f"`System.gc()` (JMH's `-gc true`); Python's side runs `gc.collect()` likewise. The echo JVMs (Netty and "
       f"jasyncio alike) get `{ECHO_JVM}`.\n")
     w("### How each figure is measured\n")
+    E = MODES[mode]["echo"]
     w("- **switch**: 1,000 tasks each doing N `sleep(0)`, all gathered; elapsed / (1,000 x N).")
     w("- **spawn**: create K distinct coroutines and run them through one `gather` (distinct: gather runs an awaitable "
       "given twice once); elapsed / K, coroutine creation included.")
@@ -242,7 +244,9 @@ def write(env, res, mode, command, elapsed):
       "the draws differ, their distribution does not. CPython 3.11 has no eager task factory: the eager variants "
       "are compared with a CPython >= 3.12 when one is found (`asyncio-eager`).")
     w("- **echo**: the C epoll load client (`bench/c/echo_client.c`), N connections each sending one message and "
-      "waiting for the whole echo, 1 s warm-up then 3 s measured; p50/p99 round-trip latency; server CPU per request "
+      f"waiting for the whole echo; each server is first warmed up (100 x 1 KiB for {E['server_warmup']:g} s), then "
+      f"each configuration runs {E['warmup']:g} s of warm-up then {E['measure']:g} s measured; p50/p99 round-trip "
+      "latency; server CPU per request "
       "= the server process's utime+stime from `/proc/<pid>/stat` over warm-up + measure, divided by the requests "
       "in that time. Client and server are not pinned to cores (`JASYNCIO_BENCH_PIN=1` pins the client to CPU 0 "
       "and the server to CPU 1): at concurrency 1 the two ping-pong and the figure depends on whether the scheduler "
