@@ -4,7 +4,8 @@ interleaved, and rewrites BENCHMARKS.md. Started by bench/run.sh, which builds w
   harness.py [--quick] [--groups core,tree,sync,subprocess,echo] [--rounds N] [--no-report]
 
 Each (group, system) command in bench/workloads.conf prints "metric value" lines; each echo
-server in bench/echo-servers.conf is measured with the C load client. Rounds interleave the
+server in bench/echo-servers.conf is measured with the C load client (bench/echo.py), over
+plain TCP (group echo-plain) and TLS (group echo-tls); "echo" selects both. Rounds interleave the
 systems (their order rotates every round) so that machine drift hits all of them alike.
 Every figure is the median of all its values (repetitions x rounds), with min-max spread;
 ratios are taken between medians of the same run.
@@ -16,13 +17,12 @@ import os
 import platform
 import re
 import shlex
-import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import time
+
+import echo
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
@@ -39,18 +39,22 @@ ECHO_JVM = "-XX:+UseParallelGC -Xms1g -Xmx1g"
 
 MODES = {
     "quick": {
-        "rounds": {"core": 2, "tree": 1, "sync": 2, "subprocess": 2, "echo": 2},
+        # Echo: one round of each server, plain and TLS (19 servers at about 6 s each); the full
+        # run gives the spread.
+        "rounds": {"core": 2, "tree": 1, "sync": 2, "subprocess": 2, "echo": 1, "echo-tls": 1},
         "CORE": "--tasks 1000 --switches 1000 --spawn 200000 --parked 200000",
         "TREE": "--leaves none,io,memoization,cpu_io_mixed",
         "SYNC": "--quick",
         "PROC": "--quick",
         "JREPS": {"core": "--warmup 1 --reps 2", "tree": "--warmup 5 --reps 3"},
         "PREPS": {"core": "--warmup 0 --reps 2", "tree": "--warmup 1 --reps 2"},
-        "echo": {"configs": [(100, 1024)], "server_warmup": 3.0, "warmup": 1.0, "measure": 3.0},
+        "echo": {"configs": [(100, 1024)], "server_warmup": 2.0, "warmup": 0.5, "measure": 2.0},
         "timeout": 300,
     },
     "full": {
-        "rounds": {"core": 3, "tree": 2, "sync": 3, "subprocess": 3, "echo": 3},
+        # Echo over TLS gets two rounds, so that the full run stays under 30 minutes with
+        # 19 echo servers (about 26 s each: start, 3 s warm-up, 6 configurations of 1 + 2 s).
+        "rounds": {"core": 3, "tree": 2, "sync": 3, "subprocess": 3, "echo": 3, "echo-tls": 2},
         "CORE": "--tasks 1000 --switches 10000 --spawn 1000000 --parked 1000000",
         "TREE": "--leaves none,io,memoization,cpu_io_mixed",
         "SYNC": "",
@@ -58,7 +62,7 @@ MODES = {
         "JREPS": {"core": "--warmup 2 --reps 2", "tree": "--warmup 6 --reps 3"},
         "PREPS": {"core": "--warmup 0 --reps 1", "tree": "--warmup 1 --reps 3"},
         "echo": {"configs": [(1, 1024), (100, 1024), (1000, 1024), (1, 65536), (100, 65536), (1000, 65536)],
-                 "server_warmup": 3.0, "warmup": 1.0, "measure": 3.0},
+                 "server_warmup": 3.0, "warmup": 1.0, "measure": 2.0},
         "timeout": 900,
     },
 }
@@ -207,7 +211,7 @@ def read_table(path):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        rows.append([f.strip() for f in line.split("|", maxsplit=3 if path.endswith("workloads.conf") else 2)])
+        rows.append([f.strip() for f in line.split("|", maxsplit=3)])
     return rows
 
 
@@ -230,6 +234,7 @@ class Results:
         self.group_of = {}  # metric -> group
         self.status = {}    # (group, system) -> (status, reason)
         self.notes = []
+        self.tls_info = {}  # echo server -> what its TLS connections negotiated ("TLSv1.3 CIPHER GROUP")
 
     def add(self, group, metric, system, value):
         self.values.setdefault(metric, {}).setdefault(system, []).append(value)
@@ -270,100 +275,6 @@ def run_workload(group, system, argv, timeout, res, logf):
         log(f"  {n} values in {time.time() - t0:.1f} s")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, proc, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            return False
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-def cpu_seconds(pid):
-    """utime + stime of the process (all its threads), from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def pinning():
-    """(client prefix, server prefix): with JASYNCIO_BENCH_PIN=1, the load client on CPU 0 and
-    the server on CPU 1.
-
-    With one connection, client and server ping-pong; left to the scheduler they sometimes share
-    a core and sometimes not, and the figure jumps by up to 10x between runs. Pinning them apart
-    gives every server the same placement, on a quiet machine. On a shared machine it does harm
-    (a pinned process cannot move away from another job: measured here, 300k -> 70k req/s for the
-    C server while another echo benchmark ran), so it is off by default.
-    """
-    if not os.environ.get("JASYNCIO_BENCH_PIN") or (os.cpu_count() or 1) < 2 or not shutil.which("taskset"):
-        return [], []
-    return ["taskset", "-c", "0"], ["taskset", "-c", "1"]
-
-
-def run_echo_server(name, argv, mode, res, logf):
-    m = MODES[mode]["echo"]
-    port = free_port()
-    pin_client, pin_server = pinning()
-    argv = pin_server + [a.replace("{PORT}", str(port)) for a in argv]
-    log(f"echo/{name}: {' '.join(argv)}")
-    errf = open(os.path.join(OUT, f"echo-{name}.log"), "a")
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=errf, stderr=errf, start_new_session=True)
-    try:
-        if not wait_listening(port, proc, 180):
-            res.status[("echo", name)] = ("failed", f"did not listen on port {port} (see bench/out/echo-{name}.log)")
-            log("  FAILED: not listening")
-            return
-        # Warm the server up (a JIT compiles its hot path) before any measured configuration;
-        # every server gets the same, so none is favoured.
-        subprocess.run(pin_client + [os.path.join(BUILD, "echo_client"), "127.0.0.1", str(port), "100", "1024", "0",
-                        str(m["server_warmup"])], capture_output=True, timeout=m["server_warmup"] + 60)
-        for conns, size in m["configs"]:
-            key = f"echo_c{conns}_{size // 1024}k"
-            c0 = cpu_seconds(proc.pid)
-            p = subprocess.run(pin_client + [os.path.join(BUILD, "echo_client"), "127.0.0.1", str(port), str(conns), str(size),
-                                str(m["warmup"]), str(m["measure"])], capture_output=True, text=True,
-                               timeout=m["warmup"] + m["measure"] + 120)
-            c1 = cpu_seconds(proc.pid)
-            logf.write(f"### echo/{name} {key}: {p.stdout}{p.stderr}\n")
-            f = p.stdout.split()
-            if p.returncode != 0 or len(f) < 10:
-                res.status[("echo", name)] = ("failed", f"{key}: client exit {p.returncode}: {p.stderr.strip()[-200:]}")
-                log(f"  {key} FAILED: {p.stderr.strip()[-200:]}")
-                continue
-            vals = dict(zip(f[0::2], f[1::2]))
-            requests, rps = int(vals["requests"]), float(vals["rps"])
-            res.add("echo", f"{key}_rps", name, rps)
-            res.add("echo", f"{key}_p50_us", name, float(vals["p50_us"]))
-            res.add("echo", f"{key}_p99_us", name, float(vals["p99_us"]))
-            if requests > 0:
-                # CPU over warm-up + measure, divided by the requests of both (rate x time).
-                total = rps * (m["warmup"] + m["measure"])
-                res.add("echo", f"{key}_cpu_us_per_req", name, (c1 - c0) * 1e6 / total)
-            if int(vals["errors"]):
-                res.notes.append(f"echo/{name} {key}: {vals['errors']} connection errors")
-            log(f"  {key}: {rps:,.0f} req/s p50 {vals['p50_us']} us p99 {vals['p99_us']} us")
-        res.status.setdefault(("echo", name), ("ran", ""))
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=10)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        errf.close()
-
-
 def rotate(items, k):
     if not items:
         return items
@@ -375,7 +286,6 @@ def run_all(env, mode, groups, rounds_override, res):
     os.makedirs(OUT, exist_ok=True)
     logf = open(os.path.join(OUT, "raw.log"), "w")
     table = read_table(os.path.join(BENCH, "workloads.conf"))
-    servers = read_table(os.path.join(BENCH, "echo-servers.conf"))
     runnable = {}
     for group, system, req, cmd in table:
         if group not in groups:
@@ -386,28 +296,23 @@ def run_all(env, mode, groups, rounds_override, res):
             log(f"{group}/{system}: {u[0]}: {u[1]}")
         else:
             runnable.setdefault(group, []).append((system, cmd))
-    echo_servers = []
-    if "echo" in groups:
-        for name, req, cmd in servers:
-            u = env.unmet(req)
-            if u:
-                res.status[("echo", name)] = u
-                log(f"echo/{name}: {u[0]}: {u[1]}")
-            else:
-                echo_servers.append((name, cmd))
+    echo_todo, echo_tls_files = [], None
+    if any(g in echo.GROUPS.values() for g in groups):
+        echo_todo, echo_tls_files = echo.plan(env, groups, res)
     rounds = {g: rounds_override or MODES[mode]["rounds"][g] for g in groups}
     for r in range(max(rounds.values())):
         log(f"===== round {r + 1} =====")
-        for group in [g for g in groups if g != "echo"]:
+        for group in [g for g in groups if g not in echo.GROUPS.values()]:
             if r >= rounds[group]:
                 continue
             ph = env.placeholders(mode, group)
             for system, cmd in rotate(runnable.get(group, []), r):
                 run_workload(group, system, expand(cmd, ph), MODES[mode]["timeout"], res, logf)
-        if "echo" in groups and r < rounds["echo"]:
-            ph = env.placeholders(mode, "echo")
-            for name, cmd in rotate(echo_servers, r):
-                run_echo_server(name, expand(cmd, ph), mode, res, logf)
+        # Plain and TLS servers in one rotating list, so drift hits both variants alike.
+        todo = [t for t in echo_todo if r < rounds[echo.GROUPS[t[1]]]]
+        for name, variant, cmd in rotate(todo, r):
+            echo.run_server(name, expand(cmd, env.placeholders(mode, "echo")), variant, MODES[mode]["echo"], res, logf,
+                            echo_tls_files)
     logf.close()
 
 
@@ -419,9 +324,11 @@ def rewrite_from(path, java):
     env.facts = data["facts"]
     res = Results()
     res.values = data["values"]
-    res.group_of = data.get("group_of") or {m: ("echo" if m.startswith("echo") else "tree" if m.startswith("tree")
+    res.group_of = data.get("group_of") or {m: ("echo-tls" if m.startswith("echo_tls") else "echo" if m.startswith("echo")
+                                                else "tree" if m.startswith("tree")
                                                 else "core") for m in res.values}
     res.notes = data.get("notes", [])
+    res.tls_info = data.get("tls_info", {})
     for k, v in data["status"].items():
         g, s = k.split("/", 1)
         res.status[(g, s)] = tuple(v)
@@ -432,7 +339,7 @@ def rewrite_from(path, java):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes and fewer rounds (under 5 minutes)")
-    ap.add_argument("--groups", default="core,tree,sync,subprocess,echo", help="comma-separated groups to run")
+    ap.add_argument("--groups", default="core,tree,sync,subprocess,echo", help="comma-separated groups to run: core, tree, sync, subprocess, echo (= echo-plain + echo-tls)")
     ap.add_argument("--rounds", type=int, default=0, help="override the rounds of every group")
     ap.add_argument("--java", required=True, help="the JDK 25 java binary")
     ap.add_argument("--command", default="bench/run.sh", help="the command line to print in the report")
@@ -444,7 +351,14 @@ def main():
         rewrite_from(args.from_results, args.java)
         return
     mode = "quick" if args.quick else "full"
-    groups = [g.strip() for g in args.groups.split(",") if g.strip()]
+    groups = []
+    for g in [g.strip() for g in args.groups.split(",") if g.strip()]:
+        # "echo" is both variants; "echo-plain" and "echo-tls" one each.
+        for x in {"echo": ["echo", "echo-tls"], "echo-plain": ["echo"]}.get(g, [g]):
+            if x not in MODES["full"]["rounds"]:
+                ap.error(f"unknown group {g} (groups: core, tree, sync, subprocess, echo, echo-plain, echo-tls)")
+            if x not in groups:
+                groups.append(x)
     env = Env(args.java)
     res = Results()
     t0 = time.time()

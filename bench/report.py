@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 
+from echo import TLS_PARAMS
 from harness import (CHART, ECHO_JVM, HEADLINE, JAR, MODES, OUT, ROOT, SYNC_TARGET, TARGETS, TUNED,
                      lower_is_better, speedup)
 
@@ -87,11 +88,13 @@ def chart_rows(res):
                 res.median("tree_none_eager_ms", "asyncio-eager"))
     if r:
         rows.append(("tree none eager", "vs CPython 3.12+ eager", r))
-    for subject in ("jasyncio-streams", "jasyncio-protocol"):
-        for peer, plabel in [("uvloop-" + subject.split("-")[1], "uvloop"), ("netty", "Netty"), ("c-epoll", "C ceiling")]:
-            r = speedup("echo_c100_1k_rps", res.median("echo_c100_1k_rps", subject), res.median("echo_c100_1k_rps", peer))
-            if r:
-                rows.append((f"echo {subject.split('-')[1]}", f"vs {plabel}", r))
+    for metric, tag in (("echo_c100_1k_rps", "echo"), ("echo_tls_c100_1k_rps", "echo TLS")):
+        for subject in ("jasyncio-streams", "jasyncio-protocol"):
+            for peer, plabel in [("uvloop-" + subject.split("-")[1], "uvloop"), ("netty", "Netty"),
+                                 ("c-epoll", "C ceiling")]:
+                r = speedup(metric, res.median(metric, subject), res.median(metric, peer))
+                if r:
+                    rows.append((f"{tag} {subject.split('-')[1]}", f"vs {plabel}", r))
     return rows
 
 
@@ -110,6 +113,51 @@ def draw_chart(java, res, title):
     return p.returncode == 0
 
 
+def echo_headline(w, res, key, group, title):
+    """The jasyncio rows of one echo configuration: rate, latency, CPU and the ratios."""
+    m = key + "_rps"
+    w(f"| {title} | req/s | p50 / p99 us | server CPU us/req | vs uvloop (same API) | vs Netty | vs C ceiling |")
+    w("|---|---|---|---|---|---|---|")
+    for subject in ("jasyncio-streams", "jasyncio-protocol"):
+        j = res.median(m, subject)
+        st = res.status.get((group, subject), ("", ""))
+        if j is None:
+            w(f"| {subject} | {st[0] or 'not run'}: {st[1]} | | | | | |")
+            continue
+        u = speedup(m, j, res.median(m, "uvloop-" + subject.split("-")[1]))
+        lat = f"{fmt(res.median(key + '_p50_us', subject))} / {fmt(res.median(key + '_p99_us', subject))}"
+        w(f"| {subject} | {fmt(j)} | {lat} | {fmt(res.median(key + '_cpu_us_per_req', subject))} | {fmt_x(u)} | "
+          f"{fmt_x(speedup(m, j, res.median(m, 'netty')))} | {fmt_x(speedup(m, j, res.median(m, 'c-epoll')))} |")
+    w("")
+
+
+def echo_tables(w, res, group, ceiling_label):
+    """Every figure of one echo group, then each server's rate as a ratio to the C server's."""
+    emetrics = sorted(mm for mm, g in res.group_of.items() if g == group)
+    if not emetrics:
+        sts = [f"{s}: {v[0]} ({v[1]})" for (g, s), v in sorted(res.status.items()) if g == group]
+        w("Not measured in this run. " + ("; ".join(sts) if sts else "Group not selected.") + "\n")
+        return
+    eorder = ["jasyncio-streams", "jasyncio-protocol", "c-epoll", "netty", "netty-openssl", "uvloop-protocol",
+              "uvloop-streams", "node", "asyncio-protocol", "asyncio-streams"]
+    systems = systems_of(res, emetrics, eorder)
+    w("Medians (min–max, n). `_rps` requests per second, `_p50_us`/`_p99_us` latency, `_cpu_us_per_req` "
+      "server CPU microseconds per request.\n")
+    w("| metric | " + " | ".join(systems) + " |")
+    w("|---|" + "---|" * len(systems))
+    for mm in emetrics:
+        w(f"| {mm} | " + " | ".join(cell(res, mm, s) for s in systems) + " |")
+    w("")
+    w(f"Ratio to {ceiling_label} at each configuration (req/s):\n")
+    w("| config | " + " | ".join(systems) + " |")
+    w("|---|" + "---|" * len(systems))
+    for mm in [x for x in emetrics if x.endswith("_rps")]:
+        c = res.median(mm, "c-epoll")
+        w(f"| {mm[:-4]} | " + " | ".join(
+            fmt_x(res.median(mm, s) / c) if c and res.median(mm, s) else "–" for s in systems) + " |")
+    w("")
+
+
 def systems_of(res, metrics, order):
     seen = {s for m in metrics for s in res.values.get(m, {})}
     return [s for s in order if s in seen] + sorted(seen - set(order))
@@ -119,7 +167,7 @@ def write(env, res, mode, command, elapsed):
     os.makedirs(OUT, exist_ok=True)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump({"mode": mode, "command": command, "elapsed": elapsed, "facts": env.facts, "values": res.values,
-                   "group_of": res.group_of, "notes": res.notes,
+                   "group_of": res.group_of, "notes": res.notes, "tls_info": res.tls_info,
                    "status": {f"{g}/{s}": v for (g, s), v in res.status.items()}}, f, indent=1)
     have_chart = draw_chart(env.java, res, f"jasyncio speed-up over its peers ({mode} run, {env.facts['date']})")
     e = env.facts
@@ -135,7 +183,8 @@ def write(env, res, mode, command, elapsed):
       "machine drift; trust the ratios taken in one run.\n")
     if mode == "quick":
         w("> **Quick mode**: smaller sizes (switch 1,000 tasks x 1,000 switches, spawn and parked 200,000 "
-          "tasks), fewer rounds, echo at 100 connections x 1 KiB only. The targets are defined at the full "
+          "tasks), fewer rounds, echo (plain and TLS) at 100 connections x 1 KiB only, each server once (n=1: one noisy "
+          "moment on a shared machine can move an echo ratio by a third). The targets are defined at the full "
           "sizes (`bench/run.sh` without `--quick`); quick figures are indicative.\n")
     w("## Headline\n")
     w("| workload | jasyncio | vs CPython asyncio | vs uvloop | vs CPython 3.12+ eager |")
@@ -149,19 +198,8 @@ def write(env, res, mode, command, elapsed):
         eg = speedup(metric, j, res.median(metric, "asyncio-eager")) if "eager" in metric else None
         w(f"| {label} | {fmt(j)} | {fmt_x(a)} | {fmt_x(u)} | {fmt_x(eg)} |")
     w("")
-    w("| echo, 100 connections x 1 KiB | req/s | vs uvloop (same API) | vs Netty | vs C ceiling |")
-    w("|---|---|---|---|---|")
-    m = "echo_c100_1k_rps"
-    for subject in ("jasyncio-streams", "jasyncio-protocol"):
-        j = res.median(m, subject)
-        st = res.status.get(("echo", subject), ("", ""))
-        if j is None:
-            w(f"| {subject} | {st[0] or 'not run'}: {st[1]} | | | |")
-            continue
-        u = speedup(m, j, res.median(m, "uvloop-" + subject.split("-")[1]))
-        w(f"| {subject} | {fmt(j)} | {fmt_x(u)} | {fmt_x(speedup(m, j, res.median(m, 'netty')))} | "
-          f"{fmt_x(speedup(m, j, res.median(m, 'c-epoll')))} |")
-    w("")
+    echo_headline(w, res, "echo_c100_1k", "echo", "echo, 100 connections x 1 KiB")
+    echo_headline(w, res, "echo_tls_c100_1k", "echo-tls", "echo over TLS, 100 connections x 1 KiB")
     if have_chart:
         w(f"![jasyncio speed-up over its peers]({CHART})\n")
     w("## Targets\n")
@@ -189,6 +227,7 @@ def write(env, res, mode, command, elapsed):
       f"`System.gc()` (JMH's `-gc true`); Python's side runs `gc.collect()` likewise. The echo JVMs (Netty and "
       f"jasyncio alike) get `{ECHO_JVM}`.\n")
     w("### How each figure is measured\n")
+    E = MODES[mode]["echo"]
     w("- **switch**: 1,000 tasks each doing N `sleep(0)`, all gathered; elapsed / (1,000 x N).")
     w("- **spawn**: create K distinct coroutines and run them through one `gather` (distinct: gather runs an awaitable "
       "given twice once); elapsed / K, coroutine creation included.")
@@ -205,11 +244,25 @@ def write(env, res, mode, command, elapsed):
       "the draws differ, their distribution does not. CPython 3.11 has no eager task factory: the eager variants "
       "are compared with a CPython >= 3.12 when one is found (`asyncio-eager`).")
     w("- **echo**: the C epoll load client (`bench/c/echo_client.c`), N connections each sending one message and "
-      "waiting for the whole echo, 1 s warm-up then 3 s measured; p50/p99 round-trip latency; server CPU per request "
+      f"waiting for the whole echo; each server is first warmed up (100 x 1 KiB for {E['server_warmup']:g} s), then "
+      f"each configuration runs {E['warmup']:g} s of warm-up then {E['measure']:g} s measured; p50/p99 round-trip "
+      "latency; server CPU per request "
       "= the server process's utime+stime from `/proc/<pid>/stat` over warm-up + measure, divided by the requests "
       "in that time. Client and server are not pinned to cores (`JASYNCIO_BENCH_PIN=1` pins the client to CPU 0 "
       "and the server to CPU 1): at concurrency 1 the two ping-pong and the figure depends on whether the scheduler "
-      "puts them on one core or two, so c1 figures are bimodal (see their spread); c100 and c1000 are not.\n")
+      "puts them on one core or two, so c1 figures are bimodal (see their spread); c100 and c1000 are not. "
+      "The server's CPU is read once every connection is up, so connection set-up is not billed to requests.")
+    w(f"- **echo over TLS** (`echo_tls_*`): the same client and loop over OpenSSL ({TLS_PARAMS}). The run makes one "
+      "self-signed certificate (`openssl req -x509`, ECDSA P-256) that every server loads; the client verifies the "
+      "chain against it (no host-name check), the same cost for every server, and offers only TLS 1.3, "
+      "TLS_AES_128_GCM_SHA256 and X25519, so every server negotiates the same (checked: the line above the TLS "
+      "table). Each connection handshakes once, before the clock starts (handshakes are not measured: this is "
+      "record-layer throughput). Servers: the C server over OpenSSL (`c-epoll`: the ceiling), Netty's `SslHandler` "
+      "over the JDK's SSLEngine (`netty`: SunJSSE, the provider jasyncio uses) and over netty-tcnative's BoringSSL "
+      "(`netty-openssl`), asyncio and uvloop with the `ssl` module (`ssl=` on `start_server`/`create_server`), "
+      "Node's `tls`, and jasyncio's `--tls` (its `SslProtocol` over SunJSSE). The client does as much crypto per "
+      "request as the server; at 64 KiB it saturates its core at about 18–20k req/s here, so 64 KiB TLS figures "
+      "near that are client-bound.\n")
     w("## All figures\n")
     order = ["jasyncio", "jasyncio-default-gc", "asyncio", "uvloop", "asyncio-eager"]
     for group, title in [("core", "Core (issue 2)"), ("tree", "async_tree (pyperformance)"),
@@ -229,28 +282,14 @@ def write(env, res, mode, command, elapsed):
               + f" | {fmt_x(speedup(mm, j, res.median(mm, 'asyncio')))} | {fmt_x(speedup(mm, j, res.median(mm, 'uvloop')))} |")
         w("")
     w("### Echo (issue 4)\n")
-    emetrics = sorted(mm for mm, g in res.group_of.items() if g == "echo")
-    if emetrics:
-        eorder = ["jasyncio-streams", "jasyncio-protocol", "c-epoll", "netty", "uvloop-protocol", "uvloop-streams",
-                  "node", "asyncio-protocol", "asyncio-streams"]
-        systems = systems_of(res, emetrics, eorder)
-        w("Medians (min–max, n). `_rps` requests per second, `_p50_us`/`_p99_us` latency, `_cpu_us_per_req` "
-          "server CPU microseconds per request.\n")
-        w("| metric | " + " | ".join(systems) + " |")
-        w("|---|" + "---|" * len(systems))
-        for mm in emetrics:
-            w(f"| {mm} | " + " | ".join(cell(res, mm, s) for s in systems) + " |")
-        w("")
-        w("Ratio to the C ceiling at each configuration (req/s):\n")
-        w("| config | " + " | ".join(systems) + " |")
-        w("|---|" + "---|" * len(systems))
-        for mm in [x for x in emetrics if x.endswith("_rps")]:
-            c = res.median(mm, "c-epoll")
-            w(f"| {mm[:-4]} | " + " | ".join(
-                fmt_x(res.median(mm, s) / c) if c and res.median(mm, s) else "–" for s in systems) + " |")
-        w("")
-    else:
-        w("Not measured in this run.\n")
+    echo_tables(w, res, "echo", "the C ceiling")
+    w("### Echo over TLS (issues 4 and 6)\n")
+    if res.tls_info:
+        seen = sorted(set(res.tls_info.values()))
+        w("Negotiated (as the load client saw it): " + "; ".join(
+            f"{', '.join(sorted(n for n, v in res.tls_info.items() if v == x))}: `{x}`" for x in seen)
+          + (" (**servers differ**)" if len(seen) > 1 else "") + ".\n")
+    echo_tables(w, res, "echo-tls", "the C server over OpenSSL")
     w("## Skipped peers and pending workloads\n")
     rows = [(g, s, v) for (g, s), v in sorted(res.status.items()) if v[0] != "ran"]
     if rows:
@@ -258,8 +297,6 @@ def write(env, res, mode, command, elapsed):
             w(f"- {g} / {s}: **{st}**: {why}")
     else:
         w("- none")
-    w("- echo over TLS (issue 6): **not built yet**: it needs a TLS mode in the C load client and TLS echo servers "
-      "(jasyncio's TLS transport has not landed).")
     for n in res.notes:
         w(f"- {n}")
     w("")

@@ -7,7 +7,8 @@
 #   bench/run.sh --quick    smaller sizes, fewer rounds (under 5 minutes)
 #   bench/run.sh --groups core,tree [--rounds N] [--no-report]
 #
-# Groups: core (switch, spawn, parked), tree (async_tree), sync, subprocess, echo.
+# Groups: core (switch, spawn, parked), tree (async_tree), sync, subprocess, echo (= echo-plain
+# and echo-tls: the echo servers over plain TCP and over TLS).
 # What runs is listed in bench/workloads.conf and bench/echo-servers.conf. docs/README-bench.md
 # explains the figures.
 set -euo pipefail
@@ -45,6 +46,11 @@ if ! command -v gcc >/dev/null; then
   say "installing gcc (Debian)"
   apt_install gcc libc6-dev || say "gcc could not be installed: the echo benchmark will be skipped"
 fi
+# OpenSSL's headers for the TLS half of the echo benchmark (the C load client and C server).
+if [ ! -f /usr/include/openssl/ssl.h ]; then
+  say "installing libssl-dev (Debian)"
+  apt_install libssl-dev openssl || say "libssl-dev could not be installed: the TLS echo benchmark will be skipped"
+fi
 if ! command -v node >/dev/null; then
   say "installing nodejs (Debian)"
   apt_install nodejs || say "node could not be installed: the Node echo peer will be skipped"
@@ -52,12 +58,18 @@ fi
 
 mkdir -p bench/build bench/out
 if command -v gcc >/dev/null; then
+  # With OpenSSL's headers the C client and server also speak TLS (--tls); without, plain only.
+  TLS_FLAGS=()
+  [ -f /usr/include/openssl/ssl.h ] && TLS_FLAGS=(-DECHO_TLS -lssl -lcrypto)
+  stamp="bench/build/.flags"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "${TLS_FLAGS[*]:-plain}" ]; then rm -f bench/build/echo_client bench/build/echo_server; fi
   for prog in echo_client echo_server; do
     if [ ! -x "bench/build/$prog" ] || [ "bench/c/$prog.c" -nt "bench/build/$prog" ]; then
-      say "compiling bench/c/$prog.c"
-      gcc -O2 -Wall -Wextra -o "bench/build/$prog" "bench/c/$prog.c"
+      say "compiling bench/c/$prog.c ${TLS_FLAGS[*]:-(without TLS)}"
+      gcc -O2 -Wall -Wextra -o "bench/build/$prog" "bench/c/$prog.c" "${TLS_FLAGS[@]}"
     fi
   done
+  echo "${TLS_FLAGS[*]:-plain}" > "$stamp"
 fi
 
 # The benchmarks module (JMH, the workload drivers, Netty, XChart): only in the bench profile.

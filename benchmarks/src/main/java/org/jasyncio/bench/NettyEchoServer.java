@@ -1,5 +1,7 @@
 package org.jasyncio.bench;
 
+import java.io.File;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -11,6 +13,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 
 /**
  * The Netty peer of the echo benchmark: NIO on ONE event-loop thread (the same thread
@@ -18,7 +24,13 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
  * write each buffer back on {@code channelRead}, flush on {@code channelReadComplete}.
  * TCP_NODELAY is on (Netty's default). Prints {@code listening PORT} when ready.
  *
- * <pre>NettyEchoServer PORT</pre>
+ * <pre>NettyEchoServer PORT [--tls --cert CERT_PEM --key KEY_PEM [--provider jdk|openssl]]</pre>
+ *
+ * <p>{@code --tls} puts an {@code SslHandler} first in the pipeline, as Netty's SecureChat
+ * example does. The provider is the JDK's {@code SSLEngine} by default (SunJSSE, the provider
+ * jasyncio uses); {@code --provider openssl} is netty-tcnative's BoringSSL engine
+ * ({@code netty-tcnative-boringssl-static}), refused with a clear error when its native
+ * library cannot be loaded. Netty's TLS defaults otherwise.
  */
 public final class NettyEchoServer {
     private NettyEchoServer() {}
@@ -42,7 +54,43 @@ public final class NettyEchoServer {
     }
 
     public static void main(String[] args) throws Exception {
+        String usage = "usage: NettyEchoServer PORT [--tls --cert CERT_PEM --key KEY_PEM [--provider jdk|openssl]]";
+        if (args.length < 1) {
+            System.err.println(usage);
+            System.exit(2);
+        }
         int port = Integer.parseInt(args[0]);
+        boolean tls = false;
+        String cert = null;
+        String key = null;
+        String provider = "jdk";
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--tls" -> tls = true;
+                case "--cert" -> cert = args[++i];
+                case "--key" -> key = args[++i];
+                case "--provider" -> provider = args[++i];
+                default -> {
+                    System.err.println(usage);
+                    System.exit(2);
+                }
+            }
+        }
+        SslContext ssl = null;
+        if (tls) {
+            if (cert == null || key == null || !provider.equals("jdk") && !provider.equals("openssl")) {
+                System.err.println(usage);
+                System.exit(2);
+            }
+            SslProvider p = provider.equals("jdk") ? SslProvider.JDK : SslProvider.OPENSSL;
+            if (p == SslProvider.OPENSSL && !OpenSsl.isAvailable()) {
+                System.err.println("netty-tcnative is not available: " + OpenSsl.unavailabilityCause());
+                System.exit(3);
+            }
+            ssl = SslContextBuilder.forServer(new File(cert), new File(key)).sslProvider(p).build();
+            System.out.println("TLS provider " + p + (p == SslProvider.OPENSSL ? " (" + OpenSsl.versionString() + ")" : ""));
+        }
+        SslContext sslContext = ssl;
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             EchoHandler handler = new EchoHandler();
@@ -54,6 +102,9 @@ public final class NettyEchoServer {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (sslContext != null) {
+                                ch.pipeline().addLast(sslContext.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(handler);
                         }
                     });
