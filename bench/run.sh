@@ -9,7 +9,7 @@
 #
 # Groups: core (switch, spawn, parked), tree (async_tree), sync, subprocess, echo (= echo-plain
 # and echo-tls: the echo servers over plain TCP and over TLS).
-# What runs is listed in bench/workloads.conf and bench/echo-servers.conf. docs/README-bench.md
+# What runs is listed in bench/workloads.conf and bench/echo-servers.conf. README.md (section Benchmarks)
 # explains the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
