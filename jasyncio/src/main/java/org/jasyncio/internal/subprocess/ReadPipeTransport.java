@@ -38,7 +38,7 @@ final class ReadPipeTransport implements ReadTransport {
     private boolean paused;
 
     // ---- shared with the pump, under lock ----
-    private final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock(); // package-private: PipeLocksTest holds it
     private final Condition changed = lock.newCondition();
     private boolean pumpPaused;
     private boolean pumpStopped;
@@ -126,7 +126,7 @@ final class ReadPipeTransport implements ReadTransport {
 
     /** Tells the pump to stop before its next read; thread-safe. */
     void stopPump() {
-        lock.lock();
+        LoopSideLocks.acquire(lock);
         try {
             pumpStopped = true;
             changed.signalAll();
@@ -136,7 +136,7 @@ final class ReadPipeTransport implements ReadTransport {
     }
 
     private void deliver(byte[] data) {
-        lock.lock();
+        LoopSideLocks.acquire(lock);
         try {
             if (inFlight-- == MAX_IN_FLIGHT) {
                 changed.signalAll();
@@ -197,7 +197,7 @@ final class ReadPipeTransport implements ReadTransport {
             return;
         }
         paused = true;
-        lock.lock();
+        LoopSideLocks.acquire(lock);
         try {
             pumpPaused = true;
         } finally {
@@ -215,7 +215,7 @@ final class ReadPipeTransport implements ReadTransport {
             return;
         }
         paused = false;
-        lock.lock();
+        LoopSideLocks.acquire(lock);
         try {
             pumpPaused = false;
             changed.signalAll();

@@ -52,7 +52,7 @@ final class WritePipeTransport implements WriteTransport {
     private boolean protocolPaused;
 
     // ---- shared with the writer thread, under lock ----
-    private final ReentrantLock lock = new ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock(); // package-private: PipeLocksTest holds it
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private boolean writerRunning;
@@ -162,7 +162,7 @@ final class WritePipeTransport implements WriteTransport {
     /** Queues {@code data} for the writer thread, starting it if needed; any thread. */
     private void enqueue(byte[] data) {
         boolean start;
-        lock.lock();
+        LoopSideLocks.acquire(lock);
         try {
             if (streamClosed) {
                 return;
@@ -182,7 +182,7 @@ final class WritePipeTransport implements WriteTransport {
     }
 
     private void requestClose() {
-        lock.lock();
+        LoopSideLocks.acquire(lock);
         try {
             closeRequested = true;
         } finally {
@@ -195,7 +195,7 @@ final class WritePipeTransport implements WriteTransport {
     void stop() {
         boolean running;
         stopNow = true;
-        lock.lock();
+        LoopSideLocks.acquire(lock);
         try {
             stopRequested = true;
             queue.clear();
