@@ -226,7 +226,10 @@ public final class StreamReader implements Iterable<byte[]> {
         if (size + len <= buf.length && start > 0 && buf.length >= 4096) {
             System.arraycopy(buf, start, buf, 0, size);
         } else {
-            int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) size + len, Math.max(4096L, 2L * buf.length)));
+            // Grow 4x up to the limit, 2x past it: a message that arrives as several chunks (TLS
+            // hands over one 16 KiB record at a time) then needs one regrowth, not one per chunk.
+            long grown = Math.max(2L * buf.length, Math.min(4L * buf.length, limit));
+            int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max((long) size + len, Math.max(4096L, grown)));
             if (cap < size + len) {
                 throw new OutOfMemoryError("StreamReader buffer cannot hold " + ((long) size + len) + " bytes");
             }

@@ -91,6 +91,36 @@ class StreamReaderTest {
     }
 
     @Test
+    void aMessageFedInRecordSizedChunksIsReadWholeAndInOrder() throws Exception {
+        // TLS hands the reader one 16 KiB record at a time: the first array is adopted, the
+        // buffer then grows (4x up to the limit) while the rest arrive; nothing is lost or
+        // reordered, across adopted and grown buffers, with a partial read in between.
+        TestLoops.runVirtual(() -> {
+            StreamReader r = new StreamReader();
+            byte[] all = new byte[4 * 16384 + 100];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = (byte) (i * 31 + (i >> 8));
+            }
+            for (int off = 0; off < all.length; off += 16384) {
+                int n = Math.min(16384, all.length - off);
+                r.feedOwned(java.util.Arrays.copyOfRange(all, off, off + n));
+            }
+            byte[] head = r.read(1000);
+            byte[] rest = r.readExactly(all.length - head.length);
+            assertEquals(1000, head.length);
+            assertArrayEquals(all, concat(head, rest));
+            r.feedOwned(b("after"));
+            assertEquals("after", s(r.read(100)));
+        });
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Test
     void readZeroReturnsAtOnce() throws Exception {
         // test_read_zero
         TestLoops.runVirtual(() -> {
