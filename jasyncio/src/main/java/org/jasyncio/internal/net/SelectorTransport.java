@@ -12,6 +12,7 @@ import org.jasyncio.EventLoop;
 import org.jasyncio.ExceptionContext;
 import org.jasyncio.internal.IoHandler;
 import org.jasyncio.internal.IoLoop;
+import org.jasyncio.internal.WaterMarks;
 import org.jasyncio.transports.BaseProtocol;
 
 /**
@@ -29,7 +30,6 @@ abstract class SelectorTransport implements IoHandler {
     /** asyncio's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES. */
     static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
     /** asyncio's FLOW_CONTROL_HIGH_WATER. */
-    static final int DEFAULT_HIGH_WATER = 64 * 1024;
 
     final IoLoop io;
     final EventLoop loop;
@@ -47,8 +47,8 @@ abstract class SelectorTransport implements IoHandler {
     int connLost;
     /** connectionMade was called, so connectionLost must be. */
     boolean protocolConnected;
-    private int highWater = DEFAULT_HIGH_WATER;
-    private int lowWater = DEFAULT_HIGH_WATER / 4;
+    private int highWater = WaterMarks.DEFAULT.high();
+    private int lowWater = WaterMarks.DEFAULT.low();
     private boolean protocolPaused;
 
     SelectorTransport(IoLoop io, SelectableChannel channel, BaseProtocol protocol, SocketServer server) {
@@ -232,17 +232,9 @@ abstract class SelectorTransport implements IoHandler {
      */
     public void setWriteBufferLimits(int high, int low) {
         checkThread("Transport.setWriteBufferLimits()");
-        if (high < 0) {
-            high = low < 0 ? DEFAULT_HIGH_WATER : 4 * low;
-        }
-        if (low < 0) {
-            low = high / 4;
-        }
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
-        highWater = high;
-        lowWater = low;
+        WaterMarks marks = WaterMarks.of(high, low);
+        highWater = marks.high();
+        lowWater = marks.low();
         maybePauseProtocol();
     }
 

@@ -3,6 +3,7 @@ package org.jasyncio.internal.net;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
+import org.jasyncio.internal.WaterMarks;
 import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.Transport;
 
@@ -144,7 +145,7 @@ final class SslTransport implements Transport {
     @Override
     public int[] getWriteBufferLimits() {
         SocketTransport l = ssl.lower();
-        return l == null ? new int[] {SelectorTransport.DEFAULT_HIGH_WATER / 4, SelectorTransport.DEFAULT_HIGH_WATER}
+        return l == null ? new int[] {WaterMarks.DEFAULT.low(), WaterMarks.DEFAULT.high()}
                 : l.getWriteBufferLimits();
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jasyncio.internal.LoopInternals;
+import org.jasyncio.internal.WaterMarks;
 import org.jasyncio.subprocess.BrokenPipeError;
 import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.WriteTransport;
@@ -32,7 +33,6 @@ import org.jasyncio.transports.WriteTransport;
  */
 final class WritePipeTransport implements WriteTransport {
     static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
-    static final int DEFAULT_HIGH_WATER = 64 * 1024;
     static final long LINGER_SECONDS = 1;
     /** The most written with one system call: Linux's default pipe capacity. */
     static final int SLICE = 64 * 1024;
@@ -47,8 +47,8 @@ final class WritePipeTransport implements WriteTransport {
     private boolean lost;
     private int droppedWrites;
     private long buffered;
-    private int highWater = DEFAULT_HIGH_WATER;
-    private int lowWater = DEFAULT_HIGH_WATER / 4;
+    private int highWater = WaterMarks.DEFAULT.high();
+    private int lowWater = WaterMarks.DEFAULT.low();
     private boolean protocolPaused;
 
     // ---- shared with the writer thread, under lock ----
@@ -412,17 +412,9 @@ final class WritePipeTransport implements WriteTransport {
     @Override
     public void setWriteBufferLimits(int high, int low) {
         checkThread("WriteTransport.setWriteBufferLimits()");
-        if (high < 0) {
-            high = low < 0 ? DEFAULT_HIGH_WATER : 4 * low;
-        }
-        if (low < 0) {
-            low = high / 4;
-        }
-        if (!(high >= low && low >= 0)) {
-            throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") must be >= 0");
-        }
-        highWater = high;
-        lowWater = low;
+        WaterMarks marks = WaterMarks.of(high, low);
+        highWater = marks.high();
+        lowWater = marks.low();
         maybePauseProtocol();
     }
 
