@@ -3,51 +3,17 @@ package org.jasyncio;
 import static org.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 
 /** Debug mode and the errors nobody can catch (CPython test_tasks / test_futures "never retrieved", test_base_events debug). */
 class DebugModeTest {
 
-    /** Captures what jasyncio logs through System.Logger (backed by java.util.logging here). */
-    static final class Capture extends Handler implements AutoCloseable {
-        final List<LogRecord> records = new ArrayList<>();
-        private final Logger logger = Logger.getLogger("org.jasyncio");
-
-        Capture() {
-            logger.addHandler(this);
-        }
-
-        @Override
-        public synchronized void publish(LogRecord r) {
-            records.add(r);
-        }
-
-        synchronized List<String> messages() {
-            List<String> l = new ArrayList<>();
-            for (LogRecord r : records) {
-                l.add(r.getMessage());
-            }
-            return l;
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-        }
-    }
 
     @Test
     void slowTaskStepIsLoggedWithNameAndStackInDebugMode() throws Exception {
-        try (Capture cap = new Capture(); EventLoop loop = Asyncio.newEventLoop()) {
+        try (LogCapture cap = new LogCapture(); EventLoop loop = Asyncio.newEventLoop()) {
             loop.setDebug(true);
             loop.setSlowCallbackDuration(0.05);
             loop.runUntilComplete(createSlowTask(loop));
@@ -73,7 +39,7 @@ class DebugModeTest {
 
     @Test
     void slowCallbackIsLoggedInDebugModeOnly() throws Exception {
-        try (Capture cap = new Capture(); EventLoop loop = Asyncio.newEventLoop()) {
+        try (LogCapture cap = new LogCapture(); EventLoop loop = Asyncio.newEventLoop()) {
             loop.setSlowCallbackDuration(0.02);
             Runnable busy = () -> {
                 long end = System.nanoTime() + 40_000_000L;
@@ -227,14 +193,14 @@ class DebugModeTest {
 
     @Test
     void defaultHandlerLogsThroughSystemLogger() throws Exception {
-        try (Capture cap = new Capture(); EventLoop loop = Asyncio.newEventLoop()) {
+        try (LogCapture cap = new LogCapture(); EventLoop loop = Asyncio.newEventLoop()) {
             loop.callSoon(() -> {
                 throw new IllegalStateException("logged");
             });
             TestLoops.runOnce(loop);
-            assertEquals(1, cap.records.size());
-            assertTrue(cap.records.get(0).getMessage().startsWith("Exception in callback"), cap.records.get(0).getMessage());
-            assertEquals("logged", cap.records.get(0).getThrown().getMessage());
+            assertEquals(1, cap.records().size());
+            assertTrue(cap.records().get(0).getMessage().startsWith("Exception in callback"), cap.records().get(0).getMessage());
+            assertEquals("logged", cap.records().get(0).getThrown().getMessage());
         }
     }
 }

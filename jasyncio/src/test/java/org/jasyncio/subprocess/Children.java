@@ -5,9 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /** Test support for real child processes: descriptors, threads, children, log capture. */
 final class Children {
@@ -60,36 +57,5 @@ final class Children {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
-    }
-
-    /** Captures what jasyncio logs through System.Logger (java.util.logging here). */
-    static final class LogCapture extends Handler implements AutoCloseable {
-        private final List<LogRecord> records = new ArrayList<>();
-        private final Logger logger = Logger.getLogger("org.jasyncio");
-
-        LogCapture() {
-            logger.addHandler(this);
-        }
-
-        @Override
-        public synchronized void publish(LogRecord r) {
-            records.add(r);
-        }
-
-        synchronized List<String> messages() {
-            List<String> l = new ArrayList<>();
-            for (LogRecord r : records) {
-                l.add(r.getMessage());
-            }
-            return l;
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import org.jasyncio.Asyncio;
 import org.jasyncio.CancelledError;
 import org.jasyncio.EventLoop;
+import org.jasyncio.LogCapture;
 import org.jasyncio.Task;
 import org.jasyncio.Coroutine;
 import org.junit.jupiter.api.Test;
@@ -197,7 +198,7 @@ class SubprocessFaultsTest {
 
     @Test
     void closingTheLoopKillsAndReapsRunningChildrenWithAWarningInDebugMode() throws Exception {
-        try (Children.LogCapture log = new Children.LogCapture()) {
+        try (LogCapture log = new LogCapture()) {
             long[] pids = new long[2];
             EventLoop loop = Asyncio.newEventLoop();
             loop.setDebug(true);
@@ -238,7 +239,7 @@ class SubprocessFaultsTest {
 
     @Test
     void runEndingKillsChildrenWithoutAWarningOutsideDebugMode() throws Exception {
-        try (Children.LogCapture log = new Children.LogCapture()) {
+        try (LogCapture log = new LogCapture()) {
             long pid = Asyncio.run(() -> createSubprocessExec("sleep", "1003").pid());
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
             assertEquals(List.of(), log.messages().stream().filter(m -> m.contains("kill")).toList());
@@ -285,5 +286,4 @@ class SubprocessFaultsTest {
             messages.add(context.message());
         }
     }
-
 }

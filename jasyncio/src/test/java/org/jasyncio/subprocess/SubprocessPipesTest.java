@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.jasyncio.Asyncio;
 import org.jasyncio.CancelledError;
+import org.jasyncio.LogCapture;
 import org.jasyncio.Task;
 import org.jasyncio.transports.SubprocessProtocol;
 import org.junit.jupiter.api.Test;
@@ -119,7 +120,7 @@ class SubprocessPipesTest {
 
     @Test
     void debugModeLogsTheExit() throws Exception {
-        try (Children.LogCapture log = new Children.LogCapture()) {
+        try (LogCapture log = new LogCapture()) {
             long pid = Asyncio.run(() -> {
                 getRunningLoop().setDebug(true);
                 Process proc = createSubprocessShell("exit 3");

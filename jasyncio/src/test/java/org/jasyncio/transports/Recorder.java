@@ -29,6 +29,15 @@ class Recorder implements Protocol {
         this.lost = loop.createFuture();
     }
 
+    /** A protocol factory for a server: each new Recorder is also added to {@code accepted}. */
+    static java.util.function.Supplier<Recorder> into(List<Recorder> accepted) {
+        return () -> {
+            Recorder r = new Recorder();
+            accepted.add(r);
+            return r;
+        };
+    }
+
     @Override
     public void connectionMade(BaseTransport t) {
         check("INITIAL");

@@ -71,11 +71,8 @@ class ServerTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             List<Recorder> accepted = new ArrayList<>();
-            try (Server s = loop.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0, ServerOptions.defaults().withStartServing(false))) {
+            try (Server s = loop.createServer(Recorder.into(accepted), "127.0.0.1", 0,
+                    ServerOptions.defaults().withStartServing(false))) {
                 assertFalse(s.isServing());
                 Task<Connection<Recorder>> c = Asyncio.createTask(
                         () -> loop.createConnection(Recorder::new, "127.0.0.1", port(s)));

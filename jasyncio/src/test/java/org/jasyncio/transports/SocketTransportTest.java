@@ -107,11 +107,7 @@ class SocketTransportTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             List<Recorder> accepted = new ArrayList<>();
-            try (Server s = loop.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0)) {
+            try (Server s = loop.createServer(Recorder.into(accepted), "127.0.0.1", 0)) {
                 Connection<Recorder> c = loop.createConnection(Recorder::new, "127.0.0.1", port(s));
                 Transport t = c.transport();
                 Asyncio.sleep(0.01);
@@ -156,11 +152,7 @@ class SocketTransportTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             List<Recorder> accepted = new ArrayList<>();
-            try (Server s = loop.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0)) {
+            try (Server s = loop.createServer(Recorder.into(accepted), "127.0.0.1", 0)) {
                 Transport t = loop.createConnection(Recorder::new, "127.0.0.1", port(s)).transport();
                 Asyncio.sleep(0.01);
                 Recorder peer = accepted.get(0);
@@ -241,11 +233,7 @@ class SocketTransportTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             List<Recorder> accepted = new ArrayList<>();
-            try (Server s = loop.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0)) {
+            try (Server s = loop.createServer(Recorder.into(accepted), "127.0.0.1", 0)) {
                 Connection<Recorder> c = loop.createConnection(Recorder::new, "127.0.0.1", port(s));
                 Asyncio.sleep(0.01);
                 accepted.get(0).transport.pauseReading();

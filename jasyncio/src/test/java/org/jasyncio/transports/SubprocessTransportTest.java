@@ -12,6 +12,7 @@ import java.util.Map;
 import org.jasyncio.Asyncio;
 import org.jasyncio.EventLoop;
 import org.jasyncio.Future;
+import org.jasyncio.LogCapture;
 import org.jasyncio.Signal;
 import org.jasyncio.TestLoops;
 import org.jasyncio.subprocess.BrokenPipeError;
@@ -421,32 +422,5 @@ class SubprocessTransportTest {
             assertEquals(0, ProcessHandle.current().children().filter(h -> h.info().commandLine().orElse("")
                     .contains("sleep 1006")).count(), "the factory runs before the child starts");
         });
-    }
-
-    /** Captures what jasyncio logs through System.Logger (java.util.logging here). */
-    static final class LogCapture extends java.util.logging.Handler implements AutoCloseable {
-        private final List<String> messages = new ArrayList<>();
-        private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger("org.jasyncio");
-
-        LogCapture() {
-            logger.addHandler(this);
-        }
-
-        @Override
-        public synchronized void publish(java.util.logging.LogRecord r) {
-            messages.add(r.getMessage());
-        }
-
-        synchronized List<String> messages() {
-            return new ArrayList<>(messages);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {
-            logger.removeHandler(this);
-        }
     }
 }

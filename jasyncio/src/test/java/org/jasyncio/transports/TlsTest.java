@@ -201,11 +201,7 @@ class TlsTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             List<Recorder> accepted = new ArrayList<>();
-            try (Server s = loop.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0, tlsServer())) {
+            try (Server s = loop.createServer(Recorder.into(accepted), "127.0.0.1", 0, tlsServer())) {
                 Connection<Recorder> c = loop.createConnection(Recorder::new, "127.0.0.1", port(s), tlsClient());
                 c.transport().write("bye".getBytes());
                 c.transport().close();
@@ -324,11 +320,7 @@ class TlsTest {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
             List<Recorder> accepted = new ArrayList<>();
-            try (Server s = loop.createServer(() -> {
-                Recorder r = new Recorder();
-                accepted.add(r);
-                return r;
-            }, "127.0.0.1", 0, tlsServer())) {
+            try (Server s = loop.createServer(Recorder.into(accepted), "127.0.0.1", 0, tlsServer())) {
                 Connection<Recorder> c = loop.createConnection(Recorder::new, "127.0.0.1", port(s), tlsClient());
                 for (int i = 0; i < 100 && accepted.isEmpty(); i++) {
                     Asyncio.sleep(0.01);
