@@ -7,7 +7,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jasyncio.internal.LoopInternals;
-import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.ReadTransport;
 
 /**
@@ -24,11 +23,10 @@ import org.jasyncio.transports.ReadTransport;
  * loop behind a read in progress. {@link #close()} stops the pump, which closes the stream after
  * its current read.
  */
-final class ReadPipeTransport implements ReadTransport {
+final class ReadPipeTransport extends PipeTransport implements ReadTransport {
     static final int CHUNK = 64 * 1024;
     static final int MAX_IN_FLIGHT = 4;
 
-    private final ProcessTransport owner;
     private final int fd;
     private final InputStream in;
 
@@ -45,7 +43,7 @@ final class ReadPipeTransport implements ReadTransport {
     private int inFlight;
 
     ReadPipeTransport(ProcessTransport owner, int fd, InputStream in) {
-        this.owner = owner;
+        super(owner);
         this.fd = fd;
         this.in = in;
     }
@@ -245,22 +243,6 @@ final class ReadPipeTransport implements ReadTransport {
         closing = true;
         stopPump();
         owner.callSoon(() -> connectionLost(null));
-    }
-
-    @Override
-    public Object getExtraInfo(String name, Object defaultValue) {
-        return defaultValue;
-    }
-
-    @Override
-    public void setProtocol(BaseProtocol protocol) {
-        throw new IllegalArgumentException("a subprocess pipe reports to its SubprocessTransport; "
-                + "set the protocol there (SubprocessTransport.setProtocol)");
-    }
-
-    @Override
-    public BaseProtocol getProtocol() {
-        return owner.getProtocol();
     }
 
     @Override

@@ -16,7 +16,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jasyncio.internal.LoopInternals;
 import org.jasyncio.internal.WaterMarks;
 import org.jasyncio.subprocess.BrokenPipeError;
-import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.WriteTransport;
 
 /**
@@ -31,13 +30,12 @@ import org.jasyncio.transports.WriteTransport;
  * loop never waits behind a blocked write: closing is a request the writer carries out after the
  * queued bytes.
  */
-final class WritePipeTransport implements WriteTransport {
+final class WritePipeTransport extends PipeTransport implements WriteTransport {
     static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
     static final long LINGER_SECONDS = 1;
     /** The most written with one system call: Linux's default pipe capacity. */
     static final int SLICE = 64 * 1024;
 
-    private final ProcessTransport owner;
     private final OutputStream out;
 
     // ---- loop thread ----
@@ -66,7 +64,7 @@ final class WritePipeTransport implements WriteTransport {
     private volatile boolean stopNow;
 
     WritePipeTransport(ProcessTransport owner, OutputStream out) {
-        this.owner = owner;
+        super(owner);
         this.out = out;
     }
 
@@ -101,13 +99,7 @@ final class WritePipeTransport implements WriteTransport {
                 }
                 if (closeNow) {
                     closeStream();
-                    lock.lock();
-                    try {
-                        writerRunning = false;
-                        streamClosed = true;
-                    } finally {
-                        lock.unlock();
-                    }
+                    writerEnded();
                     owner.post(this::onStreamClosed);
                     return;
                 }
@@ -129,25 +121,27 @@ final class WritePipeTransport implements WriteTransport {
                 }
             }
         } catch (IOException e) {
-            lock.lock();
-            try {
-                queue.clear();
-                writerRunning = false;
-                streamClosed = true;
-            } finally {
-                lock.unlock();
-            }
+            writerEnded();
             closeStream();
             owner.post(() -> writeFailed(e));
         } catch (InterruptedException e) {
-            lock.lock();
-            try {
-                writerRunning = false;
-                streamClosed = true;
-            } finally {
-                lock.unlock();
-            }
+            writerEnded();
             closeStream();
+        }
+    }
+
+    /**
+     * The writer thread's last word: no writer runs any more and none is needed, since the stream
+     * is (being) closed; whatever is still queued can no longer be written and is dropped.
+     */
+    private void writerEnded() {
+        lock.lock();
+        try {
+            queue.clear();
+            writerRunning = false;
+            streamClosed = true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -440,22 +434,6 @@ final class WritePipeTransport implements WriteTransport {
             protocolPaused = false;
             owner.protocolResumeWriting();
         }
-    }
-
-    @Override
-    public Object getExtraInfo(String name, Object defaultValue) {
-        return defaultValue;
-    }
-
-    @Override
-    public void setProtocol(BaseProtocol protocol) {
-        throw new IllegalArgumentException("a subprocess pipe reports to its SubprocessTransport; "
-                + "set the protocol there (SubprocessTransport.setProtocol)");
-    }
-
-    @Override
-    public BaseProtocol getProtocol() {
-        return owner.getProtocol();
     }
 
     @Override
