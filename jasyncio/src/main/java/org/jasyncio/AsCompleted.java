@@ -22,7 +22,6 @@ final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Future<T>> {
     private TimerHandle timeoutHandle;
     private boolean timedOut;
     private int remaining;
-    private boolean iterated;
     private final double timeout;
 
     AsCompleted(BaseEventLoop loop, List<Future<T>> fs, double timeout) {
@@ -68,10 +67,7 @@ final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Future<T>> {
 
     @Override
     public Iterator<Future<T>> iterator() {
-        if (iterated) {
-            throw new IllegalStateException("asCompleted() can be iterated only once");
-        }
-        iterated = true;
+        // Iterating again resumes where the last iteration stopped, as asyncio 3.13's iterator.
         return this;
     }
 

@@ -48,7 +48,8 @@ import org.jasyncio.internal.LoopInternals;
  * <h2>Time</h2>
  * Delays and timeouts are seconds as {@code double}, like asyncio, each with a
  * {@link Duration} overload. {@code Double.POSITIVE_INFINITY} means "no timeout" (Python's
- * {@code None}); negative and NaN values are rejected with {@link IllegalArgumentException}.
+ * {@code None}); zero or negative values mean "now", as in asyncio, and NaN is rejected with
+ * {@link IllegalArgumentException}.
  *
  * @since 0.1
  */
@@ -58,6 +59,11 @@ public final class Asyncio {
             @Override
             public EventLoop runningLoop() {
                 return BaseEventLoop.runningLoop();
+            }
+
+            @Override
+            public Task<?> currentTaskOrNull() {
+                return Task.current();
             }
 
             @Override
@@ -206,8 +212,8 @@ public final class Asyncio {
      * <h4>Cancellation</h4>
      * Cancel-safe: a cancelled sleep throws {@link CancelledError} and leaves nothing behind.
      *
-     * @param delay seconds, at least 0
-     * @throws IllegalArgumentException if {@code delay} is negative or NaN
+     * @param delay seconds; zero or negative yields once, as {@code sleep(0)}
+     * @throws IllegalArgumentException if {@code delay} is NaN
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the task is cancelled meanwhile
      */
@@ -220,17 +226,17 @@ public final class Asyncio {
      * asyncio's {@code sleep(delay, result)}.
      *
      * @param <T> the result type
-     * @param delay seconds, at least 0
+     * @param delay seconds; zero or negative yields once, as {@code sleep(0)}
      * @param result what to return; may be {@code null}
      * @return {@code result}
-     * @throws IllegalArgumentException if {@code delay} is negative or NaN
+     * @throws IllegalArgumentException if {@code delay} is NaN
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the task is cancelled meanwhile
      */
     public static <T> T sleep(double delay, T result) {
         BaseEventLoop.checkSeconds(delay, "delay");
         Task<?> t = task("sleep()");
-        if (delay == 0) {
+        if (delay <= 0) {
             t.yieldNow();
             return result;
         }
@@ -240,18 +246,14 @@ public final class Asyncio {
     /**
      * Suspends the calling task for {@code delay}.
      *
-     * @param delay the delay, not negative
-     * @throws IllegalArgumentException if {@code delay} is negative
+     * @param delay the delay; zero or negative yields once
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the task is cancelled meanwhile
      */
     public static void sleep(Duration delay) {
         Objects.requireNonNull(delay, "delay");
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("delay must not be negative: " + delay);
-        }
         Task<?> t = task("sleep()");
-        if (delay.isZero()) {
+        if (delay.isNegative() || delay.isZero()) {
             t.yieldNow();
             return;
         }
@@ -332,12 +334,47 @@ public final class Asyncio {
     }
 
     /**
+     * Wraps {@code coro} in a task on the running loop whose first step runs at once
+     * ({@code eagerStart}) or on a later iteration, whatever the loop's task factory;
+     * asyncio 3.14's {@code create_task(coro, eager_start=...)}.
+     *
+     * @param <T> the result type
+     * @param coro the coroutine; not {@code null}
+     * @param name the task's name, or {@code null}
+     * @param context the context to run in, or {@code null} for a copy of the current one
+     * @param eagerStart run the first step before this call returns
+     * @return the task; already done if an eager coroutine finished without suspending
+     * @throws IllegalStateException if no loop runs here
+     */
+    public static <T> Task<T> createTask(Coroutine<T> coro, String name, Context context, boolean eagerStart) {
+        return loop("createTask()").createTask(coro, name, context, eagerStart);
+    }
+
+    /**
      * Returns the task running the caller; asyncio's {@code current_task()}.
      *
-     * @return the task, or {@code null} in a callback or outside any loop
+     * @return the task, or {@code null} in a callback of the running loop
+     * @throws IllegalStateException if no loop runs on this thread ("no running event loop")
      */
     public static Task<?> currentTask() {
-        return Task.current();
+        Task<?> t = Task.current();
+        if (t == null && BaseEventLoop.runningOnThisThread() == null) {
+            throw new IllegalStateException("no running event loop");
+        }
+        return t;
+    }
+
+    /**
+     * Returns the task that {@code loop} is running a step of right now, or {@code null};
+     * asyncio's {@code current_task(loop)}. Thread-safe; from another thread the answer may
+     * be stale at once.
+     *
+     * @param loop the loop; not {@code null}
+     * @return the task running on {@code loop}, or {@code null} between steps
+     */
+    public static Task<?> currentTask(EventLoop loop) {
+        Objects.requireNonNull(loop, "loop");
+        return loop instanceof BaseEventLoop b ? b.current : null;
     }
 
     /**
@@ -409,6 +446,11 @@ public final class Asyncio {
      * If a child fails, the future fails with that exception at once and the other
      * children keep running. Cancelling the future cancels every child.
      *
+     * <p>There is deliberately no overload for {@code VoidCoroutine...}: it would bind
+     * {@code gather(() -> sleep(1), () -> compute())} to void lambdas and drop
+     * {@code compute()}'s value. Coroutines that return nothing go in as tasks
+     * ({@code gather(createTask(a), createTask(b))}) or return {@code null}.
+     *
      * @param <T> the common result type
      * @param coros the coroutines; none {@code null}
      * @return a future of the results
@@ -416,17 +458,6 @@ public final class Asyncio {
      */
     @SafeVarargs
     public static <T> Future<List<T>> gather(Coroutine<? extends T>... coros) {
-        return gather(Arrays.asList(coros));
-    }
-
-    /**
-     * Runs coroutines that return nothing concurrently; see {@link #gather(Coroutine[])}.
-     *
-     * @param coros the coroutines; none {@code null}
-     * @return a future of a list of {@code null}s
-     * @throws IllegalStateException if no loop runs here
-     */
-    public static Future<List<Void>> gather(VoidCoroutine... coros) {
         return gather(Arrays.asList(coros));
     }
 
@@ -523,7 +554,7 @@ public final class Asyncio {
      * @param aws the awaitables; not empty
      * @param timeout seconds, or {@code Double.POSITIVE_INFINITY}
      * @return the done and pending futures
-     * @throws IllegalArgumentException if {@code aws} is empty or {@code timeout} is negative or NaN
+     * @throws IllegalArgumentException if {@code aws} is empty or {@code timeout} is NaN
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the calling task is cancelled
      */
@@ -543,7 +574,7 @@ public final class Asyncio {
      * @param timeout seconds, or {@code Double.POSITIVE_INFINITY}
      * @param returnWhen when to return
      * @return the done and pending futures
-     * @throws IllegalArgumentException if {@code aws} is empty or {@code timeout} is negative or NaN
+     * @throws IllegalArgumentException if {@code aws} is empty or {@code timeout} is NaN
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the calling task is cancelled
      */
@@ -598,10 +629,14 @@ public final class Asyncio {
 
     /**
      * Waits for {@code aw} at most {@code timeout} seconds; asyncio's {@code wait_for()}
-     * (3.12 semantics). On timeout the awaitable is cancelled, this call waits until it
-     * has really finished, then throws {@link TimeoutError} whose cause is the
-     * awaitable's {@link CancelledError}. If it finishes anyway despite the cancellation,
-     * its result is returned.
+     * (3.12 semantics). A coroutine runs inline in the calling task, under a
+     * {@linkplain #timeout(double, Coroutine) timeout scope}, as in Python 3.12+: no task is
+     * made, so a result it produced is never dropped (bytes it read from a stream stay read
+     * and returned). A future or task is awaited under the same scope. On timeout the
+     * awaitable is cancelled, this call waits until it has really finished, then throws
+     * {@link TimeoutError} whose cause is the awaitable's {@link CancelledError}. If it
+     * finishes anyway despite the cancellation, its result is returned. With a timeout of zero
+     * or less, a coroutine is wrapped in a task that is cancelled before it starts.
      *
      * <h4>Cancellation</h4>
      * Cancelling the calling task cancels {@code aw} too.
@@ -611,7 +646,7 @@ public final class Asyncio {
      * @param timeout seconds, or {@code Double.POSITIVE_INFINITY}; 0 checks once
      * @return the result
      * @throws TimeoutError if the deadline passed
-     * @throws IllegalArgumentException if {@code timeout} is negative or NaN
+     * @throws IllegalArgumentException if {@code timeout} is NaN
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the calling task is cancelled
      * @throws Exception whatever {@code aw} raises
@@ -620,11 +655,14 @@ public final class Asyncio {
         Objects.requireNonNull(aw, "aw");
         BaseEventLoop.checkSeconds(timeout, "timeout");
         Task<?> task = task("waitFor()");
-        Future<T> fut = ensureFuture(task.loop, aw);
-        if (timeout == Double.POSITIVE_INFINITY) {
-            return fut.await();
+        if (aw instanceof Future<T> f && f.loop != task.loop) {
+            throw new IllegalArgumentException("The future " + f + " belongs to a different loop");
         }
-        if (timeout == 0) {
+        if (timeout == Double.POSITIVE_INFINITY) {
+            return aw.await();
+        }
+        if (timeout <= 0) {
+            Future<T> fut = ensureFuture(task.loop, aw);
             if (fut.done()) {
                 return fut.result();
             }
@@ -635,10 +673,8 @@ public final class Asyncio {
                 throw new TimeoutError("waitFor() timed out after 0 seconds", e);
             }
         }
-        try (Timeout t = new Timeout(task, task.loop.time() + timeout,
-                "waitFor() timed out after " + timeout + " seconds")) {
-            return fut.await();
-        }
+        return Timeout.run(task, task.loop.time() + timeout, "waitFor() timed out after " + timeout + " seconds",
+                scope -> aw.await());
     }
 
     /**
@@ -675,17 +711,13 @@ public final class Asyncio {
      *
      * @param <T> the result type
      * @param aw a future or coroutine; not {@code null}
-     * @param timeout the timeout, not negative
+     * @param timeout the timeout; zero or negative means it has already expired
      * @return the result
      * @throws TimeoutError if the deadline passed
-     * @throws IllegalArgumentException if {@code timeout} is negative
      * @throws IllegalStateException if called outside a task
      * @throws Exception whatever {@code aw} raises
      */
     public static <T> T waitFor(Awaitable<T> aw, Duration timeout) throws Exception {
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
-        }
         return waitFor(aw, BaseEventLoop.nanos(timeout) / 1e9);
     }
 
@@ -731,7 +763,7 @@ public final class Asyncio {
      * @param aws the awaitables; coroutines are wrapped in tasks
      * @param timeout seconds, or {@code Double.POSITIVE_INFINITY}
      * @return a single-use iterable
-     * @throws IllegalArgumentException if {@code timeout} is negative or NaN
+     * @throws IllegalArgumentException if {@code timeout} is NaN
      * @throws IllegalStateException if no loop runs here
      */
     @SuppressWarnings("unchecked")
@@ -818,28 +850,23 @@ public final class Asyncio {
      * @param delay seconds, or {@code Double.POSITIVE_INFINITY} for no deadline (it can be
      *        set later with {@link Timeout#reschedule})
      * @return the entered scope
-     * @throws IllegalArgumentException if {@code delay} is negative or NaN
+     * @throws IllegalArgumentException if {@code delay} is NaN
      * @throws IllegalStateException if called outside a task
      */
     public static Timeout timeout(double delay) {
         BaseEventLoop.checkSeconds(delay, "delay");
         Task<?> t = task("timeout()");
         double when = delay == Double.POSITIVE_INFINITY ? delay : t.loop.time() + delay;
-        return new Timeout(t, when, "timeout of " + delay + " seconds expired");
+        return new Timeout(t, when, "timeout of " + delay + " seconds expired", false);
     }
 
     /**
      * Opens a deadline scope that expires {@code delay} from now.
-     *
-     * @param delay the delay, not negative
+     * @param delay the delay; zero or negative expires the scope at the next iteration
      * @return the entered scope
-     * @throws IllegalArgumentException if {@code delay} is negative
      * @throws IllegalStateException if called outside a task
      */
     public static Timeout timeout(Duration delay) {
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("delay must not be negative: " + delay);
-        }
         return timeout(BaseEventLoop.nanos(delay) / 1e9);
     }
 
@@ -855,27 +882,49 @@ public final class Asyncio {
      */
     public static Timeout timeoutAt(double when) {
         Task<?> t = task("timeoutAt()");
-        return new Timeout(t, when, "deadline " + when + " passed");
+        return new Timeout(t, when, "deadline " + when + " passed", false);
     }
 
     /**
      * Runs {@code body} with a deadline {@code delay} seconds from now; the lambda form of
-     * {@link #timeout(double)}.
+     * {@link #timeout(double)}, exactly asyncio's {@code async with timeout(delay)}: the body
+     * is cancelled with a plain {@link CancelledError} (or interrupted in a blocking JDK call)
+     * and the scope turns that into {@link TimeoutError} as it leaves. See {@link Timeout}.
      *
      * @param <T> the result type
      * @param delay seconds, or {@code Double.POSITIVE_INFINITY}
      * @param body the code to run; not {@code null}
      * @return what {@code body} returns
      * @throws TimeoutError if the deadline passed
-     * @throws IllegalArgumentException if {@code delay} is negative or NaN
+     * @throws IllegalArgumentException if {@code delay} is NaN
      * @throws IllegalStateException if called outside a task
      * @throws Exception whatever {@code body} raises
      */
     public static <T> T timeout(double delay, Coroutine<T> body) throws Exception {
         Objects.requireNonNull(body, "body");
-        try (Timeout t = timeout(delay)) {
-            return body.call();
-        }
+        return timeout(delay, scope -> body.call());
+    }
+
+    /**
+     * Runs {@code body} with a deadline {@code delay} seconds from now, giving it the scope
+     * (to {@link Timeout#reschedule} it); the lambda form of {@link #timeout(double)}.
+     *
+     * @param <T> the result type
+     * @param delay seconds, or {@code Double.POSITIVE_INFINITY}; zero or negative expires at
+     *        the next suspension point
+     * @param body the code to run; not {@code null}
+     * @return what {@code body} returns
+     * @throws TimeoutError if the deadline passed
+     * @throws IllegalArgumentException if {@code delay} is NaN
+     * @throws IllegalStateException if called outside a task
+     * @throws Exception whatever {@code body} raises
+     */
+    public static <T> T timeout(double delay, Timeout.Body<T> body) throws Exception {
+        Objects.requireNonNull(body, "body");
+        BaseEventLoop.checkSeconds(delay, "delay");
+        Task<?> t = task("timeout()");
+        double when = delay == Double.POSITIVE_INFINITY ? delay : t.loop.time() + delay;
+        return Timeout.run(t, when, "timeout of " + delay + " seconds expired", body);
     }
 
     /**
@@ -891,9 +940,26 @@ public final class Asyncio {
      */
     public static <T> T timeoutAt(double when, Coroutine<T> body) throws Exception {
         Objects.requireNonNull(body, "body");
-        try (Timeout t = timeoutAt(when)) {
-            return body.call();
-        }
+        return timeoutAt(when, scope -> body.call());
+    }
+
+    /**
+     * Runs {@code body} with a deadline at loop time {@code when}, giving it the scope; the
+     * lambda form of {@link #timeoutAt(double)}.
+     *
+     * @param <T> the result type
+     * @param when a time on the loop's clock, in seconds
+     * @param body the code to run; not {@code null}
+     * @return what {@code body} returns
+     * @throws TimeoutError if the deadline passed
+     * @throws IllegalArgumentException if {@code when} is NaN
+     * @throws IllegalStateException if called outside a task
+     * @throws Exception whatever {@code body} raises
+     */
+    public static <T> T timeoutAt(double when, Timeout.Body<T> body) throws Exception {
+        Objects.requireNonNull(body, "body");
+        Task<?> t = task("timeoutAt()");
+        return Timeout.run(t, when, "deadline " + when + " passed", body);
     }
 
     // =====================================================================================

@@ -266,6 +266,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             ex.shutdown();
         }
         pollReferences();
+        reportUnretrieved();
         closeIo();
     }
 
@@ -283,7 +284,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         }
 
         long timeout;
-        if (!ready.isEmpty() || stopping) {
+        if (!ready.isEmpty() || stopping || !inbox.isEmpty()) {
             timeout = 0;
         } else if (!timers.isEmpty()) {
             timeout = Math.max(0, timers.peek().deadline - nanoTime());
@@ -291,6 +292,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             timeout = -1;
         }
         poll(timeout);
+        // What other threads queued precedes the timers falling due now, as in asyncio where
+        // call_soon_threadsafe appends to the ready deque at once.
+        inbox.drainTo(ready);
 
         if (!timers.isEmpty()) {
             long end = nanoTime();
@@ -305,7 +309,6 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
                 }
             }
         }
-        inbox.drainTo(ready);
         pollReferences();
 
         // Run exactly the items ready now; items queued meanwhile wait for the next iteration.
@@ -415,13 +418,20 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         checkClosed();
         checkThread("callSoon()");
         Handle h = new Handle(this, callback, context != null ? context : Context.current().copy());
-        ready.addLast(h);
+        callSoon0(h);
         return h;
     }
 
-    /** Queues an internal handle; loop thread (or any one thread while not running). */
-    final void callSoon0(Handle h) {
-        ready.addLast(h);
+    /**
+     * Queues an internal item: loop thread, or any thread while the loop is not running (then
+     * through the inbox, so that it keeps its place among callSoonThreadsafe calls).
+     */
+    final void callSoon0(ReadyItem h) {
+        if (owner == null) {
+            inbox.push(h);
+        } else {
+            ready.addLast(h);
+        }
     }
 
     @Override
@@ -435,6 +445,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         checkClosed();
         Handle h = new Handle(this, callback, context != null ? context : Context.current().copy());
         if (owner != null && onLoopThread()) {
+            // asyncio appends both to one deque: from the loop thread this keeps call order with callSoon
             ready.addLast(h);
         } else {
             inbox.push(h);
@@ -451,9 +462,6 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     @Override
     public TimerHandle callLater(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("delay must not be negative: " + delay);
-        }
         return callAtNanos(saturatedAdd(nanoTime(), nanos(delay)), callback, null);
     }
 
@@ -506,9 +514,10 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         return owner == null || onLoopThread();
     }
 
+    /** Rejects NaN; a negative or zero delay means "now", as in asyncio. */
     static void checkSeconds(double seconds, String what) {
-        if (Double.isNaN(seconds) || seconds < 0) {
-            throw new IllegalArgumentException(what + " must be a number of seconds >= 0, got " + seconds);
+        if (Double.isNaN(seconds)) {
+            throw new IllegalArgumentException(what + " must be a number of seconds, got NaN");
         }
     }
 
@@ -571,6 +580,16 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     }
 
     @Override
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context, boolean eagerStart) {
+        Objects.requireNonNull(coro, "coro");
+        checkClosed();
+        checkThread("createTask()");
+        Task<T> t = new Task<>(this, coro, name, context);
+        t.start(eagerStart && owner != null);
+        return t;
+    }
+
+    @Override
     public void setTaskFactory(TaskFactory factory) {
         checkThread("setTaskFactory()");
         this.taskFactory = factory == null ? TaskFactory.DEFAULT : factory;
@@ -612,7 +631,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
      * the ready queue when called by the loop or while the loop is not running.
      */
     final void scheduleNew(Task<?> task) {
-        if (owner == null || onLoopThread()) {
+        if (owner == null) {
+            inbox.push(task);
+        } else if (onLoopThread()) {
             ready.addLast(task);
         } else {
             inbox.push(task);
@@ -754,6 +775,29 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
                         .exception(r.unretrieved).put(task ? "task" : "future", r.description)
                         .sourceTraceback(r.sourceTraceback).build());
             }
+        }
+    }
+
+    /**
+     * At close, every exception still never retrieved is reported, as asyncio reports it when
+     * the future is collected: a short program must not end with its errors unseen, whether or
+     * not the garbage collector ran.
+     */
+    private void reportUnretrieved() {
+        for (LoopRef r = registry.next; r != registry; ) {
+            LoopRef next = r.next;
+            Throwable e = r.unretrieved;
+            Future<?> f = r.get();
+            if (e != null && f != null) {
+                f.unretrieved = null;
+                r.unretrieved = null;
+                r.unlink();
+                boolean task = f instanceof Task<?>;
+                callExceptionHandler(ExceptionContext.builder((task ? "Task" : "Future") + " exception was never retrieved")
+                        .exception(e).put(task ? "task" : "future", f.toString()).future(f)
+                        .sourceTraceback(f.sourceTraceback).build());
+            }
+            r = next;
         }
     }
 
@@ -1019,7 +1063,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
 
     @Override
     public void setSlowCallbackDuration(double seconds) {
-        checkSeconds(seconds, "slow callback duration");
+        if (Double.isNaN(seconds) || seconds < 0) {
+            throw new IllegalArgumentException("slow callback duration must be a number of seconds >= 0, got " + seconds);
+        }
         this.slowCallbackNanos = secondsToNanos(seconds);
     }
 

@@ -44,6 +44,31 @@ public final class Context {
     }
 
     /**
+     * Two contexts are equal when they hold the same variables with equal values, as
+     * Python's {@code Context.__eq__} compares contents.
+     *
+     * @param o another object
+     * @return {@code true} if {@code o} is a context with the same variables and values
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof Context c && asMap(entries).equals(asMap(c.entries));
+    }
+
+    @Override
+    public int hashCode() {
+        return asMap(entries).hashCode();
+    }
+
+    private static java.util.Map<Object, Object> asMap(Object[] e) {
+        java.util.Map<Object, Object> m = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < e.length; i += 2) {
+            m.put(e[i], e[i + 1]);
+        }
+        return m;
+    }
+
+    /**
      * Returns a copy of the current context; Python's {@code contextvars.copy_context()}.
      *
      * @return a new context holding the same variables as the current one

@@ -173,10 +173,10 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * {@code call_later()}. The timer has the loop clock's resolution; the wait itself is
      * rounded up to the selector's millisecond.
      *
-     * @param delay seconds, at least 0
+     * @param delay seconds; zero or negative means now, as in asyncio
      * @param callback the callback; not {@code null}
      * @return a handle that can cancel it
-     * @throws IllegalArgumentException if {@code delay} is negative or NaN
+     * @throws IllegalArgumentException if {@code delay} is NaN
      * @throws IllegalStateException as {@link #callSoon(Runnable)}
      */
     TimerHandle callLater(double delay, Runnable callback);
@@ -184,10 +184,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     /**
      * Schedules {@code callback} to run after {@code delay}.
      *
-     * @param delay the delay, not negative
+     * @param delay the delay; zero or negative means now
      * @param callback the callback; not {@code null}
      * @return a handle that can cancel it
-     * @throws IllegalArgumentException if {@code delay} is negative
      * @throws IllegalStateException as {@link #callSoon(Runnable)}
      */
     TimerHandle callLater(Duration delay, Runnable callback);
@@ -195,11 +194,11 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     /**
      * Schedules {@code callback} to run after {@code delay} seconds in {@code context}.
      *
-     * @param delay seconds, at least 0
+     * @param delay seconds; zero or negative means now, as in asyncio
      * @param callback the callback; not {@code null}
      * @param context the context; {@code null} means a copy of the current one
      * @return a handle that can cancel it
-     * @throws IllegalArgumentException if {@code delay} is negative or NaN
+     * @throws IllegalArgumentException if {@code delay} is NaN
      * @throws IllegalStateException as {@link #callSoon(Runnable)}
      */
     TimerHandle callLater(double delay, Runnable callback, Context context);
@@ -273,6 +272,22 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     <T> Task<T> createTask(Coroutine<T> coro, String name, Context context);
 
     /**
+     * Creates a task whose first step runs at once ({@code eagerStart}, when the loop runs)
+     * or on a later iteration, bypassing the task factory's choice; asyncio 3.14's
+     * {@code loop.create_task(coro, eager_start=...)}.
+     *
+     * @param <T> the result type
+     * @param coro the coroutine; not {@code null}
+     * @param name the task's name, or {@code null}
+     * @param context the context to run in, or {@code null} for a copy of the current one
+     * @param eagerStart run the first step before this call returns
+     * @return the task
+     * @throws IllegalStateException if the loop is closed, or if called from another thread
+     *     while the loop runs
+     */
+    <T> Task<T> createTask(Coroutine<T> coro, String name, Context context, boolean eagerStart);
+
+    /**
      * Installs the factory {@link #createTask} uses; asyncio's {@code set_task_factory()}.
      *
      * @param factory the factory, or {@code null} for {@link TaskFactory#DEFAULT}; use
@@ -318,7 +333,7 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * {@code shutdown_default_executor(timeout)} (3.12). Suspends the calling task.
      *
      * @param timeout seconds to wait; {@code Double.POSITIVE_INFINITY} waits as long as it takes
-     * @throws IllegalArgumentException if {@code timeout} is negative or NaN
+     * @throws IllegalArgumentException if {@code timeout} is NaN
      * @throws IllegalStateException if called outside a task of this loop
      */
     void shutdownDefaultExecutor(double timeout);

@@ -15,15 +15,17 @@ import java.util.function.Predicate;
  * printed stack trace shows them all. {@link #subgroup} and {@link #split} do what
  * {@code except*} does in Python.
  *
- * <p>It extends {@link Error}: when a child fails, the group is delivered into the body of
- * the {@code TaskGroup} as the body's cancellation, and like {@link CancelledError} it
- * must not be swallowed by a {@code catch (Exception e)}.
+ * <p>It extends {@link CancelledError}: in the try-with-resources form of {@link TaskGroup},
+ * when a child fails the group itself is delivered into the body as the body's cancellation,
+ * so the body's {@code catch (CancelledError e)} clean-up runs and the group then leaves the
+ * block (see the README's deviation table). A task that ends with an {@code ExceptionGroup}
+ * has failed with it; it is not cancelled.
  *
  * <p>Thread-safe once thrown; not meant to be mutated by users.
  *
  * @since 0.1
  */
-public class ExceptionGroup extends Error {
+public class ExceptionGroup extends CancelledError {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -41,7 +43,7 @@ public class ExceptionGroup extends Error {
      * @throws NullPointerException if {@code exceptions} or one of them is {@code null}
      */
     public ExceptionGroup(String message, List<? extends Throwable> exceptions) {
-        super(message);
+        super(message, null);
         if (exceptions.isEmpty()) {
             throw new IllegalArgumentException("an ExceptionGroup needs at least one exception");
         }
@@ -96,6 +98,18 @@ public class ExceptionGroup extends Error {
      */
     public ExceptionGroup subgroup(Class<? extends Throwable> type) {
         return subgroup(type::isInstance);
+    }
+
+    /**
+     * Splits this group into the failures of type {@code type} and the rest; Python's
+     * {@code eg.split(SomeError)}, what {@code except* SomeError} does.
+     *
+     * @param type the failures to select
+     * @return a two-element array: the matching group and the rest, either {@code null}
+     *         when empty
+     */
+    public ExceptionGroup[] split(Class<? extends Throwable> type) {
+        return split(type::isInstance);
     }
 
     /**

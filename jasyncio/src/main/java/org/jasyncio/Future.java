@@ -58,6 +58,27 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
     LoopRef unretrieved;
     StackTraceElement[] sourceTraceback;
 
+    /**
+     * Creates a pending future bound to {@code loop}; asyncio's {@code Future(loop=loop)}, the
+     * same as {@link EventLoop#createFuture()}. May be called from any thread; the future is
+     * then used on the loop's thread.
+     *
+     * @param loop the loop; a jasyncio loop made by {@link Asyncio#newEventLoop()}
+     * @throws NullPointerException if {@code loop} is {@code null}
+     * @throws IllegalArgumentException if {@code loop} is not a jasyncio loop
+     */
+    public Future(EventLoop loop) {
+        this(asBase(loop));
+    }
+
+    private static BaseEventLoop asBase(EventLoop loop) {
+        Objects.requireNonNull(loop, "loop");
+        if (loop instanceof BaseEventLoop b) {
+            return b;
+        }
+        throw new IllegalArgumentException("not a jasyncio event loop: " + loop);
+    }
+
     Future(BaseEventLoop loop) {
         this.loop = Objects.requireNonNull(loop, "loop");
         if (loop.debug && !(this instanceof Task)) {
@@ -213,9 +234,14 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
         }
     }
 
-    /** A fresh CancelledError for a cancelled future, chained to the original one. */
+    /**
+     * A fresh CancelledError for a cancelled future, chained to the original one the first
+     * time only, as asyncio's _make_cancelled_error: chains stay one level deep per future.
+     */
     final CancelledError makeCancelledError() {
-        return new CancelledError(cancelMessage, cancelledCause);
+        CancelledError cause = cancelledCause;
+        cancelledCause = null;
+        return new CancelledError(cancelMessage, cause);
     }
 
     /**
@@ -457,38 +483,18 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void dispatch(Object e) {
         if (e instanceof Task<?> t) {
             t.wakeUp();
         } else {
-            Callback<T> cb = (Callback<T>) e;
-            if (cb.context == null && INLINE_INTERNAL) {
-                runInline(cb);
-            } else {
-                runCallback(cb);
-            }
+            runCallback((Callback<?>) e);
         }
     }
 
-    static final boolean INLINE_INTERNAL = !"false".equals(System.getProperty("jasyncio.inlineInternal"));
-
-    /**
-     * Runs one of jasyncio's own completion callbacks (gather, wait, shield, task groups...)
-     * right away instead of through callSoon: it only moves state between futures, and a
-     * callback never runs user code here (tasks are woken through the ready queue).
-     */
-    private void runInline(Callback<T> cb) {
-        try {
-            cb.fn.accept(this);
-        } catch (Throwable t) {
-            loop.callExceptionHandler(ExceptionContext.builder("Exception in internal callback " + Debug.describe(cb.fn))
-                    .exception(t).future(this).build());
-        }
-    }
-
-    private void runCallback(Callback<T> cb) {
-        loop.callSoon0(new Handle(loop, () -> cb.fn.accept(this), cb.context));
+    /** Queues a done-callback on the loop, as asyncio's call_soon: never run inline. */
+    private void runCallback(Callback<?> cb) {
+        cb.future = this;
+        loop.callSoon0(cb);
     }
 
     /**
@@ -571,5 +577,42 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
         return sb.append('>').toString();
     }
 
-    private record Callback<T>(Consumer<? super Future<T>> fn, Context context) {}
+    /**
+     * A done-callback: queued on the ready queue itself when the future completes (no Handle
+     * is made for it), then run in its context with failures reported to the exception handler.
+     */
+    private static final class Callback<T> extends ReadyItem {
+        final Consumer<? super Future<T>> fn;
+        final Context context;
+        Future<?> future;
+
+        Callback(Consumer<? super Future<T>> fn, Context context) {
+            this.fn = fn;
+            this.context = context;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        void runReady() {
+            Future<T> f = (Future<T>) future;
+            BaseEventLoop l = f.loop;
+            Context previous = l.handleContext;
+            if (context != null) {
+                l.handleContext = context;
+            }
+            try {
+                fn.accept(f);
+            } catch (Throwable t) {
+                l.callExceptionHandler(ExceptionContext.builder("Exception in callback " + Debug.describe(fn))
+                        .exception(t).future(f).build());
+            } finally {
+                l.handleContext = previous;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "<Handle " + Debug.describe(fn) + ">";
+        }
+    }
 }

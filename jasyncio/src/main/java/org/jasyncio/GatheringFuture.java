@@ -73,8 +73,8 @@ final class GatheringFuture<T> extends Future<List<T>> {
         }
         if (!returnExceptions) {
             if (child.cancelled()) {
-                // asyncio: the gather fails with the child's CancelledError
-                cancel0(null, child.makeCancelledError());
+                // asyncio: the gather fails with the child's CancelledError; it is not cancelled
+                setException0(child.makeCancelledError());
                 return;
             }
             Throwable e = child.rawException();

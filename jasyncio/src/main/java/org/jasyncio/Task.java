@@ -1,5 +1,6 @@
 package org.jasyncio;
 
+import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
@@ -59,10 +60,16 @@ public final class Task<T> extends Future<T> {
     private boolean mustCancel;
     private String cancelMessage;
     private int numCancelsRequested;
-    /** Thrown instead of a CancelledError when the pending cancellation is delivered. */
-    private Error replacement;
+    /**
+     * Errors to throw instead of a CancelledError when the pending cancellation is delivered
+     * (a try-with-resources Timeout's TimeoutError, a TaskGroup's ExceptionGroup), with their
+     * ranks; null when there are none. One delivery answers every pending request, as in asyncio.
+     */
+    private ArrayList<Replacement> replacements;
     /** A plain cancel() is pending: it wins over any replacement. */
     private boolean plainCancelPending;
+    /** Nesting depth of the scopes (timeouts, task groups) the task is in; ranks replacements. */
+    int scopeDepth;
     /** Registration in the loop's task registry (weak). */
     LoopRef ref;
     /**
@@ -132,7 +139,7 @@ public final class Task<T> extends Future<T> {
     /**
      * Returns the coroutine the task runs; asyncio's {@code Task.get_coro()}.
      *
-     * @return the coroutine, or {@code null} once the task is done
+     * @return the coroutine; still answered once the task is done, as in asyncio
      */
     public Coroutine<? extends T> getCoro() {
         return coro;
@@ -200,12 +207,59 @@ public final class Task<T> extends Future<T> {
     @Override
     public boolean cancel(String msg) {
         loop.checkThread("Task.cancel()");
-        return requestCancel(msg, null);
+        return requestCancel(msg);
     }
 
     @Override
     boolean cancelInternal(String msg) {
-        return requestCancel(msg, null);
+        return requestCancel(msg);
+    }
+
+    /**
+     * Always throws: a task's result is its coroutine's; asyncio's {@code Task.set_result()}
+     * raises {@code RuntimeError}.
+     *
+     * @param value ignored
+     * @throws IllegalStateException always
+     */
+    @Override
+    public void setResult(T value) {
+        throw new IllegalStateException("Task does not support setResult(): " + this);
+    }
+
+    /**
+     * Always throws, as asyncio's {@code Task.set_exception()}.
+     *
+     * @param exception ignored
+     * @throws IllegalStateException always
+     */
+    @Override
+    public void setException(Throwable exception) {
+        throw new IllegalStateException("Task does not support setException(): " + this);
+    }
+
+    /**
+     * Always throws, like {@link #setResult}.
+     *
+     * @param value ignored
+     * @return never
+     * @throws IllegalStateException always
+     */
+    @Override
+    public boolean trySetResult(T value) {
+        throw new IllegalStateException("Task does not support trySetResult(): " + this);
+    }
+
+    /**
+     * Always throws, like {@link #setException}.
+     *
+     * @param exception ignored
+     * @return never
+     * @throws IllegalStateException always
+     */
+    @Override
+    public boolean trySetException(Throwable exception) {
+        throw new IllegalStateException("Task does not support trySetException(): " + this);
     }
 
     /**
@@ -231,8 +285,7 @@ public final class Task<T> extends Future<T> {
             numCancelsRequested--;
             if (numCancelsRequested == 0) {
                 mustCancel = false;
-                replacement = null;
-                plainCancelPending = false;
+                clearRequests();
             }
         }
         return numCancelsRequested;
@@ -264,11 +317,18 @@ public final class Task<T> extends Future<T> {
 
     // ---- internals: cancellation -------------------------------------------------------
 
+    /** Requests a plain cancellation: a CancelledError, whatever replacements are pending. */
+    boolean requestCancel(String msg) {
+        return requestCancel(msg, null, 0);
+    }
+
     /**
-     * Requests cancellation. With a {@code replacement}, that error is thrown at the
-     * delivery point instead of a CancelledError, unless a plain cancel() comes in between.
+     * Requests cancellation that is delivered as {@code replacement} instead of a
+     * CancelledError, unless a plain cancel() is pending too or a replacement of higher
+     * {@code rank} is. Used by the try-with-resources forms of Timeout and TaskGroup, which
+     * cannot see the exception leaving their block and so hand the task the error to raise.
      */
-    boolean requestCancel(String msg, Error replacement) {
+    boolean requestCancel(String msg, Error replacement, int rank) {
         markRetrieved();
         if (done()) {
             return false;
@@ -276,9 +336,11 @@ public final class Task<T> extends Future<T> {
         numCancelsRequested++;
         if (replacement == null) {
             plainCancelPending = true;
-            this.replacement = null;
-        } else if (!plainCancelPending && this.replacement == null) {
-            this.replacement = replacement;
+        } else {
+            if (replacements == null) {
+                replacements = new ArrayList<>(2);
+            }
+            replacements.add(new Replacement(replacement, rank));
         }
         Future<?> w = waiter;
         if (w != null && w.cancelInternal(msg)) {
@@ -290,6 +352,36 @@ public final class Task<T> extends Future<T> {
         interruptIfBlocked();
         return true;
     }
+
+    /** Withdraws a replacement whose scope has ended; its request is withdrawn by uncancel(). */
+    void withdrawReplacement(Error replacement) {
+        ArrayList<Replacement> rs = replacements;
+        if (rs != null) {
+            rs.removeIf(r -> r.error == replacement);
+        }
+    }
+
+    /** The error a delivery throws now instead of a CancelledError, or null. */
+    private Error chosenReplacement() {
+        ArrayList<Replacement> rs = replacements;
+        if (plainCancelPending || rs == null || rs.isEmpty()) {
+            return null;
+        }
+        Replacement best = rs.get(0);
+        for (Replacement r : rs) {
+            if (r.rank > best.rank) {
+                best = r;
+            }
+        }
+        return best.error;
+    }
+
+    private void clearRequests() {
+        replacements = null;
+        plainCancelPending = false;
+    }
+
+    private record Replacement(Error error, int rank) {}
 
     /** A task parked in a blocking JDK call is interrupted so that the call ends. */
     private void interruptIfBlocked() {
@@ -305,24 +397,27 @@ public final class Task<T> extends Future<T> {
     /** Throws the pending cancellation. */
     private void deliverCancellation(CancelledError cause) {
         mustCancel = false;
-        Error r = replacement;
-        replacement = null;
-        plainCancelPending = false;
+        Error r = chosenReplacement();
+        clearRequests();
         Thread.interrupted();
         if (r != null) {
-            if (r instanceof ExceptionGroup g) {
-                g.deliveredToBody = true;
-            }
-            if (cause != null && r.getCause() == null) {
-                try {
-                    r.initCause(cause);
-                } catch (IllegalStateException | IllegalArgumentException ignored) {
-                    // cause already set
-                }
-            }
-            throw r;
+            throwReplacement(r, cause);
         }
         throw new CancelledError(cancelMessage, cause);
+    }
+
+    private static void throwReplacement(Error r, CancelledError cause) {
+        if (r instanceof ExceptionGroup g) {
+            g.deliveredToBody = true;
+        }
+        if (cause != null && r.getCause() == null) {
+            try {
+                r.initCause(cause);
+            } catch (IllegalStateException | IllegalArgumentException ignored) {
+                // the error was made with its cause (or without one, on purpose)
+            }
+        }
+        throw r;
     }
 
     // ---- internals: suspension ------------------------------------------------------
@@ -336,24 +431,26 @@ public final class Task<T> extends Future<T> {
         if (fut == this) {
             throw new IllegalStateException("Task cannot await on itself: " + this);
         }
-        if (mustCancel) {
-            if (fut.cancelInternal(cancelMessage)) {
-                mustCancel = false;
-            } else {
-                deliverCancellation(null);
-            }
+        // asyncio's __step: a pending cancellation goes to the future the task now awaits;
+        // if that future refuses it, it is thrown at the task once the future is done.
+        if (mustCancel && fut.cancelInternal(cancelMessage)) {
+            mustCancel = false;
         }
         waiter = fut;
-        fut.addWaiter(this);
         inAwait = true;
         try {
-            do {
-                LockSupport.park(fut);
-                if (Thread.interrupted()) {
-                    // Interrupts are not how jasyncio cancels a task waiting on a future.
-                    continue;
-                }
-            } while (fut.state == PENDING);
+            if (fut.state != PENDING) {
+                // Done by the cancellation just now: resume in the next iteration, after the
+                // future's callbacks, as asyncio's wake-up is one of them.
+                Thread.yield();
+            } else {
+                fut.addWaiter(this);
+                do {
+                    LockSupport.park(fut);
+                    // An interrupt is not how jasyncio cancels a task waiting on a future.
+                    Thread.interrupted();
+                } while (fut.state == PENDING);
+            }
         } finally {
             inAwait = false;
             waiter = null;
@@ -361,12 +458,10 @@ public final class Task<T> extends Future<T> {
         if (mustCancel) {
             deliverCancellation(fut.state == CANCELLED ? fut.makeCancelledError() : null);
         }
-        Error r = replacement;
-        replacement = null;
-        plainCancelPending = false;
+        Error r = chosenReplacement();
+        clearRequests();
         if (r != null && fut.state == CANCELLED) {
-            replacement = r;
-            deliverCancellation(fut.makeCancelledError());
+            throwReplacement(r, fut.makeCancelledError());
         }
         // Otherwise a cancellation that went to the waiter is consumed: the waiter's own
         // outcome (its CancelledError, or the result it produced anyway) is what we report.
@@ -450,14 +545,14 @@ public final class Task<T> extends Future<T> {
             } else {
                 setResult0(value);
             }
-        } else if (failure instanceof CancelledError ce && !(failure instanceof TimeoutError)) {
+        } else if (Throwables.isCancellation(failure)) {
+            CancelledError ce = (CancelledError) failure;
             cancel0(ce.getMessage(), ce);
         } else if (failure instanceof InterruptedException && numCancelsRequested > 0) {
             cancel0(cancelMessage, new CancelledError(cancelMessage, failure));
         } else {
             setException0(failure);
         }
-        coro = null;
         loop.taskFinished(this);
     }
 

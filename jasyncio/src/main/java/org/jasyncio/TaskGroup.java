@@ -8,43 +8,67 @@ import java.util.Set;
  * Structured concurrency: a scope whose child tasks all finish before the scope is left;
  * asyncio's {@code asyncio.TaskGroup} (3.11).
  *
+ * <p>Two forms. The lambda form, {@link #run(Body)}, is exactly asyncio's
+ * {@code async with TaskGroup() as tg:}
+ * <pre>{@code
+ * List<Task<String>> pages = TaskGroup.run(tg -> List.of(
+ *         tg.createTask(() -> fetch("a")),
+ *         tg.createTask(() -> fetch("b"))));
+ * // here both tasks are done: pages.get(0).result()
+ * }</pre>
+ * The try-with-resources form ends its body with {@link #join()}, as
+ * {@code StructuredTaskScope} does:
  * <pre>{@code
  * try (var tg = new TaskGroup()) {
  *     Task<String> a = tg.createTask(() -> fetch("a"));
  *     Task<String> b = tg.createTask(() -> fetch("b"));
- * }   // waits here for a and b
+ *     tg.join();          // waits for a and b; raises the ExceptionGroup if any failed
+ * }
  * }</pre>
  *
  * <p>Rules, as in asyncio:
  * <ul>
- * <li>Leaving the block waits for every child ({@link #close()} suspends the task).</li>
- * <li>The first child that fails cancels its siblings and the body: the body gets an
- *     {@link ExceptionGroup} at its current suspension point (it is the body's
- *     cancellation, so {@code catch (Exception e)} does not swallow it). Once every child
- *     is done, the group holds every child failure, in the order they happened.</li>
- * <li>A child that is cancelled is not a failure.</li>
+ * <li>Leaving waits for every child.</li>
+ * <li>The first child that fails cancels its siblings and the body. In {@code run()} the body
+ *     gets a plain {@link CancelledError} at its current suspension point, and {@code run()}
+ *     raises the {@link ExceptionGroup} once every child is done. In the try-with-resources
+ *     form the body gets the {@code ExceptionGroup} itself (an {@code ExceptionGroup} is a
+ *     {@code CancelledError}, so the body's {@code catch (CancelledError e)} clean-up runs), and
+ *     it leaves the block holding every child failure.</li>
+ * <li>A child that is cancelled is not a failure; a {@link KeyboardInterrupt} in a child is
+ *     raised as itself.</li>
+ * <li>An exception raised by the body of {@code run()} cancels the children and joins the
+ *     group's failures; a cancellation of the body from outside cancels the children, is
+ *     waited out, and goes on (an outside {@code cancel()} that coincides with a child failure
+ *     is re-armed after the group raises, as in Python 3.12).</li>
  * <li>{@link #createTask} after the group started shutting down, or after it finished, is
  *     an error.</li>
- * <li>If the task running the group is cancelled from outside, the children are cancelled
- *     and waited for, and the {@code CancelledError} goes on.</li>
  * </ul>
  *
- * <p><b>What Java cannot tell the group.</b> {@code close()} is not told whether the block
- * is left by an exception. So when the body itself throws (an ordinary exception, not a
- * cancellation), the children are not cancelled: {@code close()} waits for them as for a
- * normal exit, and their failures are attached to the body's exception as suppressed
- * exceptions. To have the children cancelled when the body throws, exactly as in Python,
- * use {@link #run(Body)}.
+ * <p><b>What try-with-resources cannot tell the group.</b> {@code close()} is not told whether
+ * the block is left by an exception. So {@link #close()} reached without {@link #join()}
+ * means the body failed: the children are cancelled and waited for, and their failures (or,
+ * when there was none and no cancellation is under way, an {@code IllegalStateException}
+ * saying {@code join()} was not called) are thrown from {@code close()}, which Java attaches
+ * to the body's exception as suppressed. The body's own exception leaves as itself, not
+ * inside an {@code ExceptionGroup}. Use {@link #run(Body)} for asyncio's exact behaviour.
  *
- * <p>Must be created inside a task; loop-affine.
+ * <p>Must be created inside a task; loop-affine: use it from the task that made it.
  *
  * @since 0.1
  */
 public final class TaskGroup implements AutoCloseable {
+    private static final String MESSAGE = "unhandled errors in a TaskGroup";
+
     private final Task<?> parent;
     private final BaseEventLoop loop;
+    /** run(): the body gets plain cancellations; try-with-resources: it gets the group. */
+    private final boolean exact;
+    private final int depth;
     private final Set<Task<?>> tasks = new LinkedHashSet<>();
+    /** Every child failure so far, in order; null while there is none. */
     private ExceptionGroup errors;
+    private Throwable baseError;
     private boolean aborting;
     private boolean exiting;
     private boolean finished;
@@ -52,17 +76,24 @@ public final class TaskGroup implements AutoCloseable {
     private Future<Void> onCompleted;
 
     /**
-     * Opens a task group in the current task; asyncio's {@code async with TaskGroup()}.
+     * Opens a task group in the current task, for try-with-resources ending with
+     * {@link #join()}; asyncio's {@code async with TaskGroup()}.
      *
      * @throws IllegalStateException if called outside a task
      */
     public TaskGroup() {
+        this(false);
+    }
+
+    private TaskGroup(boolean exact) {
         Task<?> t = Task.current();
         if (t == null) {
             throw Task.outsideTask("new TaskGroup()");
         }
         this.parent = t;
         this.loop = t.loop;
+        this.exact = exact;
+        this.depth = ++t.scopeDepth;
     }
 
     /**
@@ -83,52 +114,54 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} in a new task group, with asyncio's exact semantics: if the body
-     * throws, the children are cancelled and waited for, and the body's exception joins
-     * the children's failures in the {@link ExceptionGroup}.
+     * Runs {@code body} in a new task group and waits for every child; exactly asyncio's
+     * {@code async with TaskGroup() as tg:} block, including what happens when the body or a
+     * child fails (see the class documentation).
      *
-     * @param <T> the body's result
+     * @param <T> the body's result type
      * @param body the body; not {@code null}
-     * @return what the body returns, once every child is done
-     * @throws ExceptionGroup if a child failed, or if the body failed while children ran
-     * @throws CancelledError if the calling task was cancelled
+     * @return what the body returned, once every child is done; {@code null} when the body was
+     *     ended by {@link #cancel()}
+     * @throws ExceptionGroup if a child failed, or the body failed with an exception other
+     *     than a cancellation (it is then in the group)
+     * @throws CancelledError if the calling task was cancelled and no child failed
+     * @throws KeyboardInterrupt if a child or the body raised it
      * @throws IllegalStateException if called outside a task
-     * @throws Exception the body's exception when no child failed
+     * @throws Exception declared for the body's sake: what the body throws leaves inside the
+     *     {@code ExceptionGroup}, never on its own
      */
     public static <T> T run(Body<T> body) throws Exception {
         Objects.requireNonNull(body, "body");
-        TaskGroup tg = new TaskGroup();
-        T result = null;
-        Throwable et = null;
+        TaskGroup tg = new TaskGroup(true);
+        T result;
         try {
             result = body.apply(tg);
         } catch (Throwable t) {
-            et = t;
+            tg.exit(t);
+            return null; // the group's own cancellation (cancel()) ended the body: not an error
         }
-        tg.exit(et, true);
-        if (et != null) {
-            throw Throwables.asException(et);
-        }
+        tg.exit(null);
         return result;
     }
 
     /**
      * Creates a child task; asyncio's {@code TaskGroup.create_task()}.
      *
-     * @param <T> its result
+     * @param <T> the result type
      * @param coro the coroutine; not {@code null}
-     * @return the task
-     * @throws IllegalStateException if the group is shutting down or finished
+     * @return the child task
+     * @throws IllegalStateException if the group is shutting down or finished, or if called
+     *     from another thread while the loop runs
      */
     public <T> Task<T> createTask(Coroutine<T> coro) {
         return createTask(coro, null, null);
     }
 
     /**
-     * Creates a child task that returns nothing.
+     * Creates a child task for a coroutine that returns nothing.
      *
      * @param coro the coroutine; not {@code null}
-     * @return the task
+     * @return the child task
      * @throws IllegalStateException if the group is shutting down or finished
      */
     public Task<Void> createTask(VoidCoroutine coro) {
@@ -138,11 +171,11 @@ public final class TaskGroup implements AutoCloseable {
     /**
      * Creates a named child task running in {@code context}.
      *
-     * @param <T> its result
+     * @param <T> the result type
      * @param coro the coroutine; not {@code null}
      * @param name the task's name, or {@code null}
-     * @param context its context, or {@code null} for a copy of the current one
-     * @return the task
+     * @param context the context to run in, or {@code null} for a copy of the current one
+     * @return the child task
      * @throws IllegalStateException if the group is shutting down or finished
      */
     public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
@@ -155,13 +188,37 @@ public final class TaskGroup implements AutoCloseable {
             throw new IllegalStateException("TaskGroup " + this + " is shutting down");
         }
         Task<T> t = loop.createTask(coro, name, context);
-        if (t.done()) {
-            onTaskDone(t);
-        } else {
-            tasks.add(t);
-            t.addInternalCallback(this::onTaskDone);
+        // Even a task already done (an eager one) reports through its done callback, on the
+        // ready queue: failing inside createTask() must not cancel the caller too early.
+        tasks.add(t);
+        t.addInternalCallback(this::onTaskDone);
+        if (aborting && !t.done()) {
+            t.cancelInternal(null); // the group started shutting down while the task was made
         }
         return t;
+    }
+
+    /**
+     * Cancels the group: every child not yet done, and the body; asyncio 3.15's
+     * {@code TaskGroup.cancel()}. In {@link #run(Body)}, the group then ends without raising
+     * a {@code CancelledError}; in the try-with-resources form, a {@link #join()} (or any
+     * await) in the body that made the call returns or raises as usual, since the
+     * cancellation is withdrawn when the group finishes. Does nothing once the group finished.
+     *
+     * @throws IllegalStateException if called from another thread while the loop runs
+     */
+    public void cancel() {
+        loop.checkThread("TaskGroup.cancel()");
+        if (finished || (exiting && tasks.isEmpty())) {
+            return;
+        }
+        if (!aborting) {
+            abort();
+        }
+        if (!parentCancelRequested && !parent.done()) {
+            parentCancelRequested = true;
+            parent.requestCancel(null);
+        }
     }
 
     private void onTaskDone(Future<?> f) {
@@ -178,9 +235,12 @@ public final class TaskGroup implements AutoCloseable {
             return;
         }
         if (errors == null) {
-            errors = new ExceptionGroup("unhandled errors in a TaskGroup");
+            errors = new ExceptionGroup(MESSAGE);
         }
         errors.add(exc);
+        if (exc instanceof KeyboardInterrupt && baseError == null) {
+            baseError = exc;
+        }
         if (parent.done()) {
             loop.callExceptionHandler(ExceptionContext.builder("Task " + task + " has errored out but its parent task "
                     + parent + " is already completed").exception(exc).future(task).build());
@@ -188,9 +248,12 @@ public final class TaskGroup implements AutoCloseable {
         }
         if (!aborting && !parentCancelRequested) {
             abort();
-            if (!exiting) {
-                parentCancelRequested = true;
-                parent.requestCancel(null, errors);
+            parentCancelRequested = true;
+            if (exact) {
+                parent.requestCancel(null);
+            } else {
+                // The innermost group's failure wins over any timeout expiring meanwhile.
+                parent.requestCancel(null, errors, (1 << 21) + depth);
             }
         }
     }
@@ -205,103 +268,136 @@ public final class TaskGroup implements AutoCloseable {
     }
 
     /**
-     * Leaves the group: waits for every child, then throws the group's failures. Suspends
-     * the calling task. Closing a finished group does nothing.
+     * Waits for every child and ends the group; the end of the try-with-resources form's
+     * body (asyncio's {@code __aexit__} on a normal exit).
      *
-     * @throws ExceptionGroup if a child failed and its group was not already thrown into
-     *         the body
-     * @throws CancelledError if the task was cancelled while waiting and no child failed
+     * @throws ExceptionGroup if a child failed: every child failure, in order
+     * @throws CancelledError if the calling task was cancelled from outside meanwhile and no
+     *     child failed
+     * @throws KeyboardInterrupt if a child raised it
+     * @throws IllegalStateException if the group already finished, or if called by another
+     *     task than the one that opened it
+     */
+    public void join() {
+        if (finished) {
+            throw new IllegalStateException("TaskGroup " + this + " is finished");
+        }
+        try {
+            exit(null);
+        } catch (Exception e) {
+            throw Throwables.<RuntimeException>sneaky(e); // only errors leave exit(null)
+        }
+    }
+
+    /**
+     * Leaves the try-with-resources block. After {@link #join()} it does nothing. Without it,
+     * the body failed (or forgot {@code join()}): the children are cancelled and waited for,
+     * then the group's {@link ExceptionGroup}, or an {@link IllegalStateException} naming the
+     * missing {@code join()}, is thrown (Java attaches it as suppressed to the body's
+     * exception). When the body is leaving with this group's own {@code ExceptionGroup},
+     * {@code close()} completes it with the children's late failures and returns.
+     *
+     * @throws ExceptionGroup see above
+     * @throws IllegalStateException see above
      */
     @Override
     public void close() {
         if (finished) {
             return;
         }
-        try {
-            exit(null, false);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+        if (Task.current() != parent) {
+            throw new IllegalStateException("TaskGroup must be closed by the task that opened it, " + parent.getName());
+        }
+        boolean groupInFlight = errors != null && errors.deliveredToBody;
+        exiting = true;
+        if (!aborting) {
+            abort();
+        }
+        waitForChildren(null);
+        finish();
+        if (baseError != null) {
+            throw Throwables.<RuntimeException>sneaky(baseError);
+        }
+        if (groupInFlight) {
+            errors.deliveredToBody = false;
+            return;
+        }
+        if (errors != null) {
+            throw errors;
+        }
+        if (parent.cancelling() == 0) {
+            throw new IllegalStateException("TaskGroup closed without join(): its body failed or did not call"
+                    + " join(), so its children were cancelled");
         }
     }
 
-    /**
-     * asyncio's {@code __aexit__}. With {@code known}, {@code et} is the body's exception
-     * (or null for a normal exit); without, close() guesses from the task's state.
-     */
-    private void exit(Throwable et, boolean known) throws Exception {
+    /** asyncio's TaskGroup._aexit: {@code et} is what leaves the body, or null. */
+    private void exit(Throwable et) throws Exception {
         if (Task.current() != parent) {
             throw new IllegalStateException("TaskGroup must be closed by the task that opened it, " + parent.getName());
         }
         exiting = true;
-        boolean ourGroupInFlight = known ? (et != null && et == errors) : (errors != null && errors.deliveredToBody);
-        boolean bodyCancelled = known
-                ? et instanceof CancelledError || ourGroupInFlight
-                : parent.cancelling() > (parentCancelRequested ? 1 : 0);
-        Throwable propagate = known && et instanceof CancelledError ? et : null;
-        if (parentCancelRequested) {
-            if (parent.uncancel() == 0) {
-                propagate = null;
-            }
+        if (et instanceof KeyboardInterrupt && baseError == null) {
+            baseError = et;
         }
-        if ((known && et != null || bodyCancelled) && !aborting) {
+        Throwable propagate = Throwables.isCancellation(et) ? et : null;
+        if (et != null && !aborting) {
             abort();
         }
-        while (!tasks.isEmpty()) {
-            onCompleted = loop.createFuture();
-            try {
-                onCompleted.awaitDone();
-            } catch (Throwable ex) {
-                // Cancelled (or handed an outer group's failure) while waiting: cancel the
-                // children, keep waiting, then let it go on.
-                if (!aborting) {
-                    abort();
-                }
-                propagate = ex;
-            }
+        propagate = waitForChildren(propagate);
+        boolean cancelWithdrawn = finish();
+        if (baseError != null) {
+            throw Throwables.<Exception>sneaky(baseError);
         }
-        onCompleted = null;
-        finished = true;
-
-        if (known && et != null && !(et instanceof CancelledError) && et != errors) {
-            // asyncio: the body's own exception joins the group
-            if (errors == null) {
-                errors = new ExceptionGroup("unhandled errors in a TaskGroup");
-            }
-            errors.add(et);
-            et = null;
+        if (cancelWithdrawn) {
+            propagate = null;
         }
         if (propagate != null && errors == null) {
             throw Throwables.asException(propagate);
         }
-        if (errors == null) {
-            return;
-        }
-        if (propagate instanceof ExceptionGroup g && g != errors && g.deliveredToBody) {
-            // An outer group's failure reached us while we waited; we raise our own group
-            // instead, so the outer group is no longer travelling: its close() must raise it.
-            g.deliveredToBody = false;
-        }
-        if (known) {
-            if (et != null && !(et instanceof CancelledError) && et != errors) {
-                errors.add(et);
+        if (et != null && !Throwables.isCancellation(et) && !(et instanceof KeyboardInterrupt)) {
+            if (errors == null) {
+                errors = new ExceptionGroup(MESSAGE);
             }
-            if (propagate != null && !(propagate instanceof CancelledError) && propagate != errors) {
-                errors.add(propagate);
+            errors.add(et);
+        }
+        if (errors != null) {
+            // An outside cancel() that coincided with the failure is re-armed: uncancel and
+            // cancel again keeps the count and delivers it at the next await.
+            if (parent.cancelling() > 0) {
+                parent.uncancel();
+                parent.requestCancel(null);
             }
             errors.deliveredToBody = false;
             throw errors;
         }
-        if (ourGroupInFlight && propagate == null) {
-            // The body is already propagating the group (now complete).
-            return;
+    }
+
+    /** Waits until no child is left; a cancellation meanwhile aborts them and is returned. */
+    private Throwable waitForChildren(Throwable propagate) {
+        while (!tasks.isEmpty()) {
+            onCompleted = loop.createFuture();
+            try {
+                onCompleted.awaitDone();
+            } catch (CancelledError ex) {
+                if (!aborting) {
+                    propagate = ex;
+                    abort();
+                }
+            }
+            onCompleted = null;
         }
-        if (propagate != null && !(propagate instanceof CancelledError) && propagate != errors) {
-            errors.add(propagate);
+        return propagate;
+    }
+
+    /** Marks the group finished; true if the group's own cancellation of the parent was the last one. */
+    private boolean finish() {
+        finished = true;
+        parent.scopeDepth--;
+        if (errors != null) {
+            parent.withdrawReplacement(errors);
         }
-        errors.deliveredToBody = false;
-        throw errors;
+        return parentCancelRequested && parent.uncancel() == 0;
     }
 
     @Override

@@ -19,4 +19,12 @@ final class Throwables {
     static <E extends Throwable> E sneaky(Throwable t) throws E {
         throw (E) t;
     }
+
+    /**
+     * Tells whether {@code t} is a cancellation, asyncio's {@code CancelledError}, and not one of
+     * the errors that extend it to travel like one ({@link TimeoutError}, {@link ExceptionGroup}).
+     */
+    static boolean isCancellation(Throwable t) {
+        return t instanceof CancelledError && !(t instanceof TimeoutError) && !(t instanceof ExceptionGroup);
+    }
 }

@@ -17,7 +17,7 @@
  * <tr><td>all results or failures, in order</td>
  *     <td>{@code gather(List.of(a, b), true).await()}</td></tr>
  * <tr><td>children cancelled if one fails; nothing left running</td>
- *     <td>{@code try (var tg = new TaskGroup()) { tg.createTask(a); ... }}</td></tr>
+ *     <td>{@code TaskGroup.run(tg -> { tg.createTask(a); ... })}</td></tr>
  * <tr><td>the first to finish, the rest still running</td>
  *     <td>{@code wait(fs, ReturnWhen.FIRST_COMPLETED)}</td></tr>
  * <tr><td>results as they come</td>

@@ -21,6 +21,7 @@ class TaskGroupTest {
             try (var tg = new TaskGroup()) {
                 a = tg.createTask(() -> sleep(1, 42));
                 b = tg.createTask(() -> sleep(2, 11));
+                tg.join();
             }
             assertEquals(42, a.result());
             assertEquals(11, b.result());
@@ -53,6 +54,7 @@ class TaskGroupTest {
                 } catch (Exception e) {
                     events.add("body swallowed " + e);
                 }
+                tg.join();
             }
         }));
         assertEquals(List.of("sibling cancelled"), events);
@@ -77,6 +79,7 @@ class TaskGroupTest {
                         throw new IllegalStateException("second, while cancelled");
                     }
                 });
+                tg.join();
             }
         }));
         List<String> msgs = new ArrayList<>();
@@ -97,6 +100,7 @@ class TaskGroupTest {
                 tg.createTask(() -> sleep(1));
                 sleep(0.5);
                 t.cancel();
+                tg.join();
             }
             assertTrue(t.cancelled());
         });
@@ -108,7 +112,7 @@ class TaskGroupTest {
         TestLoops.runVirtual(() -> {
             TaskGroup tg = new TaskGroup();
             tg.createTask(() -> sleep(1));
-            tg.close();
+            tg.join();
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> tg.createTask(() -> sleep(1)));
             assertTrue(e.getMessage().contains("is finished"), e.getMessage());
         });
@@ -128,6 +132,7 @@ class TaskGroupTest {
                     }
                     throw g;
                 }
+                tg.join();
             }
         }));
         assertEquals(1, msgs.size());
@@ -150,6 +155,7 @@ class TaskGroupTest {
                         }
                     });
                     sleep(10);
+                    tg.join();
                 }
             });
             sleep(1);
@@ -177,6 +183,7 @@ class TaskGroupTest {
                         throw e;
                     }
                 });
+                tg.join();
             } // the body is in close() when the child fails
         }));
         assertEquals(1, eg.exceptions().size());
@@ -222,7 +229,9 @@ class TaskGroupTest {
                     inner.createTask(() -> {
                         throw new ArithmeticException("inner child");
                     });
+                    inner.join();
                 }
+                outer.join();
             }
         }));
         assertInstanceOf(ArithmeticException.class, eg.exceptions().get(0));
@@ -247,7 +256,9 @@ class TaskGroupTest {
                             throw e;
                         }
                     });
+                    inner.join();
                 }
+                outer.join();
             }
         }));
         assertEquals(List.of("inner child cancelled"), events);
@@ -266,6 +277,7 @@ class TaskGroupTest {
             try (var tg = new TaskGroup()) {
                 Task<Integer> t = tg.createTask(() -> 5);
                 assertTrue(t.done());
+                tg.join();
             }
         });
     }

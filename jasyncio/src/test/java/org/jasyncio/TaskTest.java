@@ -350,7 +350,7 @@ class TaskTest {
             a.await();
             assertFalse(allTasks().contains(a));
         });
-        assertNull(currentTask());
+        assertThrows(IllegalStateException.class, Asyncio::currentTask); // no running event loop
     }
 
     @Test

@@ -107,6 +107,7 @@ public final class AsyncTree {
             for (int i = 0; i < BRANCHES; i++) {
                 tg.createTask(() -> recurseWithTaskGroup(level - 1));
             }
+            tg.join();
         }
         return null;
     }

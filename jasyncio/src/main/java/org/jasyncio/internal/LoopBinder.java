@@ -45,7 +45,7 @@ public final class LoopBinder {
      * @throws IllegalStateException if called outside a task, or from a task of another loop
      */
     public EventLoop bind(String what) {
-        Task<?> t = Asyncio.currentTask();
+        Task<?> t = LoopInternals.get().currentTaskOrNull();
         if (t == null) {
             throw new IllegalStateException(what + " can only be called inside a task (it may suspend); it was called on"
                     + " thread '" + Thread.currentThread().getName() + "' which runs no task of a jasyncio event loop");

@@ -21,6 +21,13 @@ public interface LoopInternals {
      * @param what the operation, for the message
      * @throws IllegalStateException if called from another thread while the loop runs
      */
+    /**
+     * The task running the caller, or null anywhere else (no error when no loop runs).
+     *
+     * @return the current task or null
+     */
+    org.jasyncio.Task<?> currentTaskOrNull();
+
     void checkThread(EventLoop loop, String what);
 
     /**

@@ -10,6 +10,7 @@ import org.jasyncio.CancelledError;
 import org.jasyncio.EventLoop;
 import org.jasyncio.Future;
 import org.jasyncio.transports.BaseProtocol;
+import org.jasyncio.internal.LoopInternals;
 
 /**
  * The writing side's state of a connection, for {@link StreamWriter}: whether the transport
@@ -161,7 +162,7 @@ public final class FlowControl {
     }
 
     private static EventLoop loop(String what) {
-        if (Asyncio.currentTask() == null) {
+        if (LoopInternals.get().currentTaskOrNull() == null) {
             throw new IllegalStateException(what + " can only be called inside a task");
         }
         return Asyncio.getRunningLoop();

@@ -13,6 +13,7 @@ import org.jasyncio.CancelledError;
 import org.jasyncio.EventLoop;
 import org.jasyncio.Future;
 import org.jasyncio.transports.ReadTransport;
+import org.jasyncio.internal.LoopInternals;
 
 /**
  * Reads bytes from a connection, waiting for them as needed; asyncio's
@@ -310,7 +311,7 @@ public final class StreamReader implements Iterable<byte[]> {
     }
 
     private EventLoop bind(String what) {
-        if (Asyncio.currentTask() == null) {
+        if (LoopInternals.get().currentTaskOrNull() == null) {
             throw new IllegalStateException("StreamReader." + what + "() can only be called inside a task");
         }
         EventLoop running = Asyncio.getRunningLoop();
@@ -323,7 +324,7 @@ public final class StreamReader implements Iterable<byte[]> {
     }
 
     private void checkTask(String what) {
-        if (Asyncio.currentTask() == null) {
+        if (LoopInternals.get().currentTaskOrNull() == null) {
             throw new IllegalStateException("StreamReader." + what + "() can only be called inside a task");
         }
     }
