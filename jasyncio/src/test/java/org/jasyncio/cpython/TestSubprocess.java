@@ -11,6 +11,8 @@ import static org.jasyncio.TestLoops.runOnce;
 import static org.jasyncio.cpython.SubprocessPrograms.PROGRAM_BLOCKED;
 import static org.jasyncio.cpython.SubprocessPrograms.PROGRAM_CAT;
 import static org.jasyncio.cpython.SubprocessPrograms.PYTHON;
+import static org.jasyncio.cpython.SubprocessPrograms.eventually;
+import static org.jasyncio.cpython.SubprocessPrograms.openFds;
 import static org.jasyncio.cpython.SubprocessPrograms.python;
 import static org.jasyncio.subprocess.Subprocess.DEVNULL;
 import static org.jasyncio.subprocess.Subprocess.PIPE;
@@ -19,7 +21,6 @@ import static org.jasyncio.subprocess.Subprocess.createSubprocessShell;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -30,6 +31,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -300,7 +302,7 @@ class TestSubprocess {
         // Deviation: CPython hands the child the read end of an os.pipe() (pass_fds), which
         // ProcessBuilder cannot do; a named pipe (FIFO) gives the same "go" signal.
         byte[] largeData = new byte[PIPE_MAX_SIZE];
-        java.util.Arrays.fill(largeData, (byte) 'x');
+        Arrays.fill(largeData, (byte) 'x');
         Path fifo = dir.resolve("go");
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
         String code = "import os; fd = os.open(" + pyString(fifo.toString()) + ", os.O_RDONLY); os.read(fd, 1)";
@@ -332,7 +334,7 @@ class TestSubprocess {
     void testCommunicateIgnoreBrokenPipe() throws Exception {
         // buffer large enough to feed the whole pipe buffer
         byte[] largeData = new byte[PIPE_MAX_SIZE];
-        java.util.Arrays.fill(largeData, (byte) 'x');
+        Arrays.fill(largeData, (byte) 'x');
 
         // the program ends before the stdin can be fed
         Process proc = loop.runUntilComplete(() -> createSubprocessExec(python("pass"),
@@ -598,13 +600,13 @@ class TestSubprocess {
      * start fails for real (no such program: an IOException) and no descriptor may be left open.
      */
     private void checkPopenError(Stdio stdin) throws Exception {
-        int fds = SubprocessPrograms.openFds();
+        int fds = openFds();
         loop.runUntilComplete(() -> {
             assertThrows(IOException.class, () -> createSubprocessExec(
                     List.of("jasyncio-no-such-program", "-c", "pass"), SubprocessOptions.defaults().withStdin(stdin)));
         });
-        assertTrue(SubprocessPrograms.eventually(5, () -> SubprocessPrograms.openFds() <= fds),
-                "descriptors left open: " + SubprocessPrograms.openFds() + " > " + fds);
+        assertTrue(eventually(5, () -> openFds() <= fds),
+                "descriptors left open: " + openFds() + " > " + fds);
     }
 
     // CPython: test_subprocess.py::SubprocessMixin::test_read_stdout_after_process_exit
