@@ -1,7 +1,10 @@
 package org.jasyncio;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A context variable: a value that each task (and each callback) sees in its own
@@ -26,6 +29,9 @@ import java.util.Objects;
  */
 public final class ContextVar<T> {
     private static final Object NO_DEFAULT = new Object();
+    /** The variables whose {@link #toString()} is running on this thread (recursion guard). */
+    private static final ThreadLocal<Set<ContextVar<?>>> IN_TO_STRING =
+            ThreadLocal.withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
 
     private final String name;
     private final Object defaultValue;
@@ -144,10 +150,27 @@ public final class ContextVar<T> {
         return (T) o;
     }
 
+    /**
+     * Returns a description with the name and the default; a default that (directly or not)
+     * contains this variable prints {@code ...} where the variable recurs, as Python's
+     * {@code repr} does.
+     *
+     * @return {@code <ContextVar name='...' default=... at 0x...>}
+     */
     @Override
     public String toString() {
-        return "<ContextVar name='" + name + "'" + (defaultValue == NO_DEFAULT ? "" : " default=" + defaultValue)
-                + " at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
+        // Without this guard, a default such as a list holding this variable would recurse
+        // until the stack overflows (CPython test_context.py::test_context_var_repr_1).
+        Set<ContextVar<?>> active = IN_TO_STRING.get();
+        if (!active.add(this)) {
+            return "...";
+        }
+        try {
+            return "<ContextVar name='" + name + "'" + (defaultValue == NO_DEFAULT ? "" : " default=" + defaultValue)
+                    + " at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
+        } finally {
+            active.remove(this);
+        }
     }
 
     /**
