@@ -1,5 +1,6 @@
 package org.jasyncio.cpython;
 
+import static org.jasyncio.Asyncio.getRunningLoop;
 import static org.jasyncio.Asyncio.wrapFuture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -89,7 +91,7 @@ class TestFutures {
     void testConstructorUseRunningLoop() throws Exception {
         // Deviation: a future is made by a loop (createFuture()), never by a constructor that
         // looks the running loop up; the running loop's createFuture() is the port.
-        Future<Object> f = loop.runUntilComplete(() -> org.jasyncio.Asyncio.getRunningLoop().createFuture());
+        Future<Object> f = loop.runUntilComplete(() -> getRunningLoop().createFuture());
         assertSame(loop, f.getLoop());
     }
 
@@ -235,8 +237,7 @@ class TestFutures {
     void testTbLoggerNotCalledAfterCancel() {
         try (LogCapture log = new LogCapture()) {
             abandon(newFuture(), f -> {
-                // Deviation: asyncio's set_exception then cancel() marks the exception as
-                // handled; cancel() of a done future does the same here.
+                // cancel() of a done future still marks its exception as handled, as in asyncio.
                 f.setException(new Exception());
                 f.cancel();
             });
@@ -724,7 +725,7 @@ class TestFutures {
     }
 
     /** CPython's support.gc_collect() plus run_briefly, until {@code reported} holds. */
-    private void collectGarbageUntil(java.util.function.BooleanSupplier reported) {
+    private void collectGarbageUntil(BooleanSupplier reported) {
         for (int i = 0; i < 100 && !reported.getAsBoolean(); i++) {
             System.gc();
             TestLoops.runOnce(loop);
