@@ -344,9 +344,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      *        {@link Signal#SIGUSR1}, {@link Signal#SIGUSR2}, {@link Signal#SIGWINCH},
      *        {@link Signal#SIGCHLD}, {@link Signal#SIGALRM}
      * @param callback the handler; not {@code null}
-     * @throws IllegalArgumentException if the JVM or the OS does not let {@code sig} be caught
-     * @throws IllegalStateException if the loop is closed, another loop handles {@code sig},
-     *         or called from another thread while the loop runs
+     * @throws IllegalStateException if the JVM or the OS does not let {@code sig} be caught
+     *         (asyncio's {@code RuntimeError}), the loop is closed, another loop handles
+     *         {@code sig}, or called from another thread while the loop runs
      */
     void addSignalHandler(Signal sig, Runnable callback);
 
