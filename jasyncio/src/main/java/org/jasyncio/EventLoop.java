@@ -807,7 +807,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      *         ({@link javax.net.ssl.SSLHandshakeException}, for example when the certificate
      *         cannot be verified; {@link java.net.SocketTimeoutException} when the handshake
      *         timeout passes)
-     * @throws IllegalArgumentException if the port is out of range
+     * @throws IllegalArgumentException if the port is out of range, or TLS is asked for with an
+     *         empty or {@code null} host and no server host name
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */
@@ -1003,7 +1004,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      *        {@code null} to talk to anyone with {@code sendto(data, address)}
      * @return the transport and the protocol
      * @throws java.io.IOException see the form with options
-     * @throws IllegalArgumentException if both addresses are {@code null}
+     * @throws IllegalArgumentException if both addresses are {@code null}, or they are of
+     *         different address families (IPv4 and IPv6)
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */
@@ -1026,7 +1028,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @return the transport and the protocol
      * @throws java.net.UnknownHostException if an address does not resolve
      * @throws java.io.IOException if binding or connecting fails
-     * @throws IllegalArgumentException if both addresses are {@code null}
+     * @throws IllegalArgumentException if both addresses are {@code null}, or they are of
+     *         different address families (IPv4 and IPv6)
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */
