@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import org.jasyncio.Asyncio;
 import org.jasyncio.EventLoop;
@@ -202,13 +204,16 @@ class TestEvents {
         loop.addSignalHandler(Signal.SIGUSR1, myHandler);
         SignalSupport.raise(Signal.SIGUSR1);
         runUntilReal(() -> caught[0] > 0);
-        // removing it restores the previous handler; removing again returns false
+        // removing it restores the default handler; removing again returns false
         assertTrue(loop.removeSignalHandler(Signal.SIGUSR1));
+        Consumer<Signal> probe = sig -> { };
+        assertTrue(SignalSupport.installIfDefault(Signal.SIGUSR1, probe), "SIGUSR1's default handler is back");
+        SignalSupport.uninstall(Signal.SIGUSR1, probe);
         assertFalse(loop.removeSignalHandler(Signal.SIGUSR1));
     }
 
     /** test_utils.run_until with a real-time bound: a signal arrives through the JVM's signal thread. */
-    private void runUntilReal(java.util.function.BooleanSupplier condition) {
+    private void runUntilReal(BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "condition not met in 10 s");
