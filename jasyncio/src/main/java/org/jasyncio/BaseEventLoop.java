@@ -950,7 +950,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             try {
                 org.jasyncio.internal.SignalSupport.install(sig, listener);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(sig + " cannot be caught: " + e.getMessage(), e);
+                // asyncio raises RuntimeError("sig N cannot be caught") here, not ValueError: the
+                // signal is valid, the OS or the JVM just keeps it (D1: RuntimeError)
+                throw new IllegalStateException(sig + " cannot be caught: " + e.getMessage(), e);
             }
             SIGNAL_OWNERS.put(sig, this);
         }

@@ -359,9 +359,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      *        {@link Signal#SIGUSR1}, {@link Signal#SIGUSR2}, {@link Signal#SIGWINCH},
      *        {@link Signal#SIGCHLD}, {@link Signal#SIGALRM}
      * @param callback the handler; not {@code null}
-     * @throws IllegalArgumentException if the JVM or the OS does not let {@code sig} be caught
-     * @throws IllegalStateException if the loop is closed, another loop handles {@code sig},
-     *         or called from another thread while the loop runs
+     * @throws IllegalStateException if the JVM or the OS does not let {@code sig} be caught
+     *         (asyncio's {@code RuntimeError}), the loop is closed, another loop handles
+     *         {@code sig}, or called from another thread while the loop runs
      */
     void addSignalHandler(Signal sig, Runnable callback);
 
@@ -822,7 +822,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      *         ({@link javax.net.ssl.SSLHandshakeException}, for example when the certificate
      *         cannot be verified; {@link java.net.SocketTimeoutException} when the handshake
      *         timeout passes)
-     * @throws IllegalArgumentException if the port is out of range
+     * @throws IllegalArgumentException if the port is out of range, or TLS is asked for with an
+     *         empty or {@code null} host and no server host name
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */
@@ -1018,7 +1019,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      *        {@code null} to talk to anyone with {@code sendto(data, address)}
      * @return the transport and the protocol
      * @throws java.io.IOException see the form with options
-     * @throws IllegalArgumentException if both addresses are {@code null}
+     * @throws IllegalArgumentException if both addresses are {@code null}, or they are of
+     *         different address families (IPv4 and IPv6)
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */
@@ -1041,7 +1043,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @return the transport and the protocol
      * @throws java.net.UnknownHostException if an address does not resolve
      * @throws java.io.IOException if binding or connecting fails
-     * @throws IllegalArgumentException if both addresses are {@code null}
+     * @throws IllegalArgumentException if both addresses are {@code null}, or they are of
+     *         different address families (IPv4 and IPv6)
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */

@@ -55,7 +55,10 @@ public final class Connector {
         TlsOptions tls = options.tls();
         String sslHost = null;
         if (tls != null) {
-            sslHost = tls.serverHostname() != null ? tls.serverHostname() : host;
+            // an empty host cannot name the server either (asyncio: "if not server_hostname and
+            // not host"); an explicit serverHostname("") still turns the check off
+            sslHost = tls.serverHostname() != null ? tls.serverHostname()
+                    : host == null || host.isEmpty() ? null : host;
             if (sslHost == null) {
                 throw new IllegalArgumentException("You must set serverHostname when using TLS without a host");
             }

@@ -46,6 +46,13 @@ public final class DatagramEndpoints {
         if (remote != null) {
             remote = SockOps.resolve(loop, remote);
         }
+        if (local != null && remote != null
+                && (local.getAddress() instanceof Inet6Address) != (remote.getAddress() instanceof Inet6Address)) {
+            // one socket cannot bind to one family and connect to the other; asyncio finds no
+            // address pair of one family and raises ValueError('can not get address information')
+            throw new IllegalArgumentException("can not get address information: the local address " + local
+                    + " and the remote address " + remote + " are of different address families");
+        }
         InetSocketAddress model = local != null ? local : remote;
         DatagramChannel ch = DatagramChannel.open(model.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
