@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.jasyncio.Asyncio;
 import org.jasyncio.Awaitable;
 import org.jasyncio.CancelledError;
+import org.jasyncio.Coroutine;
 import org.jasyncio.EventLoop;
 import org.jasyncio.Future;
 import org.jasyncio.Task;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.Timeout;
  * CPython's test_tasks.py, BaseTaskTests up to test_log_traceback: task basics, ensureFuture,
  * names and repr, and cancellation (messages, cancelling/uncancel, inner futures, tracebacks).
  * The wait/asCompleted/sleep tests are in {@link TestTasksWait}, the rest of BaseTaskTests in
- * {@link TestTasksMisc}, gather and the module-level classes in {@link TestTasksGather}.
+ * {@link TestTasksMisc}, gather in {@link TestTasksGatherFutures}, {@link TestTasksGatherCoroutines}
+ * and {@link TestTasksGather} (with run_coroutine_threadsafe).
  *
  * <p>CPython's {@code self.loop} is a TestLoop with a virtual clock; each test here gets a
  * virtual-time loop too ({@link TestLoops#virtualTimeLoop()}), also where CPython makes a real
@@ -50,11 +53,11 @@ class TestTasks {
     }
 
     /** CPython's {@code new_task(loop, coro)}: a task named 'TestTask'. */
-    static <T> Task<T> newTask(EventLoop loop, org.jasyncio.Coroutine<T> coro) {
+    static <T> Task<T> newTask(EventLoop loop, Coroutine<T> coro) {
         return loop.createTask(coro, "TestTask", null);
     }
 
-    /** The deepest cause of {@code e} and how many links lead to it (CPython's get_innermost_context, on causes). */
+    /** The deepest cause of {@code e}: CPython's get_innermost_context, following getCause() instead of __context__. */
     static Throwable innermost(Throwable e) {
         while (e.getCause() != null) {
             e = e.getCause();
@@ -62,6 +65,7 @@ class TestTasks {
         return e;
     }
 
+    /** What traceback.format_exc() shows: the stack trace with its causes. */
     static String stackTraceOf(Throwable e) {
         StringWriter w = new StringWriter();
         e.printStackTrace(new PrintWriter(w));
@@ -129,7 +133,7 @@ class TestTasks {
         // Deviation: ensureFuture has no loop= argument and jasyncio has no set_event_loop(); a
         // coroutine is wrapped in a task of the running loop, and outside a loop it is refused
         // (Deviation D1: the RuntimeError 'no current event loop' is an IllegalStateException).
-        org.jasyncio.Coroutine<String> notmuch = () -> "ok";
+        Coroutine<String> notmuch = () -> "ok";
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ensureFuture(notmuch));
         assertTrue(e.getMessage().contains("running event loop"), e.getMessage());
 
@@ -279,8 +283,8 @@ class TestTasks {
     // CPython: test_tasks.py::BaseTaskTests::test_task_basics
     @Test
     void testTaskBasics() throws Exception {
-        org.jasyncio.Coroutine<Integer> inner1 = () -> 42;
-        org.jasyncio.Coroutine<Integer> inner2 = () -> 1000;
+        Coroutine<Integer> inner1 = () -> 42;
+        Coroutine<Integer> inner2 = () -> 1000;
         int r = loop.runUntilComplete(() -> {
             int a = inner1.call();
             int b = inner2.call();
@@ -470,7 +474,7 @@ class TestTasks {
                     });
                     sleep(0);
                     cancelWith(inner, args);
-                    org.jasyncio.Asyncio.wait(List.of(inner));
+                    Asyncio.wait(List.of(inner));
                     inner.result();
                     return null;
                 });
@@ -501,7 +505,7 @@ class TestTasks {
                     });
                     sleep(0);
                     cancelWith(inner, args);
-                    org.jasyncio.Asyncio.wait(List.of(inner));
+                    Asyncio.wait(List.of(inner));
                     inner.exception();
                     return null;
                 });
@@ -557,7 +561,7 @@ class TestTasks {
             });
             // deliberately no sleep here: the task is cancelled before it starts
             inner.cancel("my message");
-            org.jasyncio.Asyncio.wait(List.of(inner));
+            Asyncio.wait(List.of(inner));
             inner.exception();
             return null;
         });
@@ -746,7 +750,7 @@ class TestTasks {
         Task<Void> task = loop.createTask(TestTasks::cancelTracebackNested);
         sleep(0);
         task.cancel();
-        org.jasyncio.Asyncio.wait(List.of(task));
+        Asyncio.wait(List.of(task));
         task.exception(); // search target
     }
 

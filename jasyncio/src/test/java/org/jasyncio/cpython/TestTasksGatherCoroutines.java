@@ -4,25 +4,18 @@ import static org.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 import org.jasyncio.Awaitable;
 import org.jasyncio.CancelledError;
 import org.jasyncio.Coroutine;
-import org.jasyncio.EventLoop;
 import org.jasyncio.Future;
 import org.jasyncio.Task;
 import org.jasyncio.TestLoops;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** CPython's test_tasks.py CoroutineGatherTests: {@code gather} over coroutines (with GatherTestsBase's tests). */
 class TestTasksGatherCoroutines extends TasksGatherBase {
-
 
     @Override
     List<Awaitable<Object>> wrapFutures(List<Future<Object>> futures) {

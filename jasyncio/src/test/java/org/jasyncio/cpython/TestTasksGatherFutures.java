@@ -6,23 +6,15 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Consumer;
 
 import org.jasyncio.Awaitable;
 import org.jasyncio.CancelledError;
-import org.jasyncio.Coroutine;
-import org.jasyncio.EventLoop;
 import org.jasyncio.Future;
-import org.jasyncio.Task;
-import org.jasyncio.TestLoops;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** CPython's test_tasks.py FutureGatherTests: {@code gather} over futures (with GatherTestsBase's tests). */
 class TestTasksGatherFutures extends TasksGatherBase {
-
 
     @Override
     List<Awaitable<Object>> wrapFutures(List<Future<Object>> futures) {

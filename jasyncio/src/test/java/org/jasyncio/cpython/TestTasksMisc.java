@@ -5,8 +5,10 @@ import static org.jasyncio.cpython.TestTasks.newTask;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.jasyncio.Asyncio;
@@ -289,6 +291,42 @@ class TestTasksMisc {
                 () -> loop.runUntilComplete(() -> Asyncio.wait(List.<Future<Object>>of())));
     }
 
+    /** Starts kill_me(): a task whose only reference is the future it waits on. */
+    private static void startKillMe(EventLoop loop) {
+        Task<Void> task = loop.createTask(() -> {
+            Future<Object> future = loop.createFuture();
+            future.await();
+            throw new IllegalStateException("code never reached");
+        });
+        assertEquals(Set.of(task), allTasks(loop));
+        // run the task until it waits for its future
+        TestLoops.runOnce(loop);
+        assertFalse(task.done());
+    }
+
+    // CPython: test_tasks.py::BaseTaskTests::test_log_destroyed_pending_task
+    @Test
+    void testLogDestroyedPendingTask() {
+        // Deviation: CPython's reference counting frees the task at once; the JVM's collector runs
+        // when System.gc() gets to it, so the test collects and runs the loop until the report
+        // comes (a bounded number of times). The private source traceback is only checked to be
+        // there: the task object is gone.
+        TestLoops.Collector handler = new TestLoops.Collector();
+        loop.setDebug(true);
+        loop.setExceptionHandler(handler);
+        startKillMe(loop);
+        for (int i = 0; i < 200 && handler.contexts().isEmpty(); i++) {
+            System.gc();
+            TestLoops.runOnce(loop);
+        }
+        assertEquals(Set.of(), allTasks(loop));
+        List<ExceptionContext> calls = handler.contexts();
+        assertEquals(1, calls.size(), calls.toString());
+        assertEquals("Task was destroyed but it is pending!", calls.get(0).message());
+        assertNotNull(calls.get(0).get("task"));
+        assertNotNull(calls.get(0).sourceTraceback());
+    }
+
     // CPython: test_tasks.py::BaseTaskTests::test_tb_logger_not_called_after_cancel
     @Test
     void testTbLoggerNotCalledAfterCancel() throws Exception {
@@ -487,19 +525,19 @@ class TestTasksMisc {
     // CPython: test_tasks.py::BaseTaskTests::test_context_4
     @Test
     void testContext4() throws Exception {
-        assertEquals(java.util.Arrays.asList(null, 1, 2), contextTaskRuns(4));
+        assertEquals(Arrays.asList(null, 1, 2), contextTaskRuns(4));
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_context_5
     @Test
     void testContext5() throws Exception {
-        assertEquals(java.util.Arrays.asList(null, 1, 2), contextTaskRuns(5));
+        assertEquals(Arrays.asList(null, 1, 2), contextTaskRuns(5));
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_context_6
     @Test
     void testContext6() throws Exception {
-        assertEquals(java.util.Arrays.asList(null, 1, 2), contextTaskRuns(6));
+        assertEquals(Arrays.asList(null, 1, 2), contextTaskRuns(6));
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_get_coro

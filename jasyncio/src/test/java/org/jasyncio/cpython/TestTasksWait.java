@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
 import org.jasyncio.Asyncio;
+import org.jasyncio.Awaitable;
 import org.jasyncio.CancelledError;
 import org.jasyncio.Coroutine;
 import org.jasyncio.EventLoop;
@@ -290,7 +290,7 @@ class TestTasksWait {
         Task<String> taskB = loop.createTask(() -> "b");
         Coroutine<String> coroC = () -> "c";
         Task<String> taskD = loop.createTask(() -> "d");
-        List<org.jasyncio.Awaitable<String>> in = List.of(coroA, taskB, coroC, taskD);
+        List<Awaitable<String>> in = List.of(coroA, taskB, coroC, taskD);
         Set<Object> out2 = loop.runUntilComplete(() -> {
             Set<Object> o = new HashSet<>();
             for (Future<String> f : asCompleted(in)) {
