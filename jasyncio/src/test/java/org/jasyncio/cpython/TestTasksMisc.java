@@ -563,7 +563,7 @@ class TestTasksMisc {
 
     // CPython: test_tasks.py::SetMethodsTest::test_set_result_causes_invalid_state
     @Tag("known-failure")
-    // known-failure: a task completed by Future.setResult() goes on running its body, and nothing reports InvalidStateError to the exception handler; asyncio's next step raises InvalidStateError('step(): already done')
+    // known-failure: a task completed by Future.setResult() goes on running its body, whose end then overwrites the result (result() turns from "spam" to 10), and nothing reports InvalidStateError to the exception handler; asyncio's next step raises InvalidStateError('step(): already done')
     @Test
     void testSetResultCausesInvalidState() throws Exception {
         TestLoops.Collector handler = new TestLoops.Collector();
@@ -584,7 +584,7 @@ class TestTasksMisc {
 
     // CPython: test_tasks.py::SetMethodsTest::test_set_exception_causes_invalid_state
     @Tag("known-failure")
-    // known-failure: a task failed by Future.setException() goes on running its body, and nothing reports InvalidStateError to the exception handler; asyncio's next step raises InvalidStateError('step(): already done')
+    // known-failure: a task failed by Future.setException() goes on running its body (its end then overwrites the outcome, as in testSetResultCausesInvalidState), and nothing reports InvalidStateError to the exception handler; asyncio's next step raises InvalidStateError('step(): already done')
     @Test
     void testSetExceptionCausesInvalidState() {
         class MyExc extends Exception {
