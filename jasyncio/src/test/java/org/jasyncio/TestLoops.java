@@ -81,6 +81,18 @@ public final class TestLoops {
         l.runForever();
     }
 
+    /**
+     * Moves a virtual-time loop's clock forward (asyncio's {@code TestLoop.advance_time}), for
+     * tests that shift time from inside a task.
+     *
+     * @param loop a loop from {@link #virtualTimeLoop()}
+     * @param seconds how far, at least 0
+     * @throws IllegalStateException if the loop's clock is not virtual
+     */
+    public static void advanceTime(EventLoop loop, double seconds) {
+        ((SelectorEventLoop) loop).advance(BaseEventLoop.secondsToNanos(seconds));
+    }
+
     /** An exception handler that records every context it is given. */
     public static final class Collector implements ExceptionHandler {
         private final List<ExceptionContext> contexts = Collections.synchronizedList(new ArrayList<>());
