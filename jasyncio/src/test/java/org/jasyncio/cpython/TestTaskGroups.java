@@ -174,10 +174,9 @@ class TestTaskGroups {
                     });
                     try {
                         sleep(10);
-                    } catch (CancelledError | ExceptionGroup e) {
-                        // Deviation: the child's failure reaches the body as the group itself, thrown
-                        // as its cancellation (README, "Exceptions and cancellation"), not as a
-                        // CancelledError
+                    } catch (CancelledError e) {
+                        // Deviation D10: in the try-with-resources form the child's failure reaches the
+                        // body as the group itself, an ExceptionGroup, which is a CancelledError
                         runnerCancel.set(true);
                         throw e;
                     }
