@@ -14,7 +14,8 @@ import java.util.OptionalInt;
 public final class IncompleteReadError extends EOFException {
     private static final long serialVersionUID = 1L;
 
-    private final transient byte[] partial;
+    // Not transient: the partial data survives serialization, as it survives pickling in asyncio.
+    private final byte[] partial;
     /** The number of bytes wanted, or -1 when unknown. */
     private final int expected;
 

@@ -1,6 +1,7 @@
 package org.jasyncio.internal.net;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -153,7 +154,15 @@ public final class Connector {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 if (local != null) {
-                    ch.bind(local);
+                    try {
+                        ch.bind(local);
+                    } catch (BindException e) {
+                        // Name the address, as asyncio's "error while attempting to bind on address".
+                        BindException b = new BindException("error while attempting to bind on address " + local
+                                + ": " + e.getMessage());
+                        b.initCause(e);
+                        throw b;
+                    }
                 }
                 SockOps.connect(loop, ch, addr);
                 return ch;
