@@ -14,7 +14,10 @@ import java.util.OptionalInt;
 public final class IncompleteReadError extends EOFException {
     private static final long serialVersionUID = 1L;
 
-    // Not transient: the partial data survives serialization, as it survives pickling in asyncio.
+    /**
+     * The bytes read before the end of the stream. Serialized (not transient), as asyncio's
+     * survives pickling.
+     */
     private final byte[] partial;
     /** The number of bytes wanted, or -1 when unknown. */
     private final int expected;
