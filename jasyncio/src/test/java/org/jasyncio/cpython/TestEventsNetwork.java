@@ -347,6 +347,33 @@ class TestEventsNetwork {
         }
     }
 
+    // CPython: test_events.py::EventLoopTestsMixin::test_create_connection_local_addr_skip_different_family
+    @Test
+    void testCreateConnectionLocalAddrSkipDifferentFamily() throws Exception {
+        // See https://github.com/python/cpython/issues/86508
+        // Deviation: CPython mocks getaddrinfo so that the local "localhost" gives ::1 then
+        // 127.0.0.1; jasyncio takes one local address and the system resolves it. What is kept:
+        // nobody listens on port1, and the failure is an IOException (OSError), whatever family
+        // the addresses have.
+        int port1 = NetHelpers.findUnusedPort();
+        int port2 = NetHelpers.findUnusedPort();
+        assertThrows(IOException.class, () -> run(() -> loop.createConnection(() -> new MyProto(loop), "localhost",
+                port1, ConnectionOptions.defaults().withLocalAddress(InetSocketAddress.createUnresolved("localhost", port2)))));
+    }
+
+    // CPython: test_events.py::EventLoopTestsMixin::test_create_connection_local_addr_nomatch_family
+    @Test
+    void testCreateConnectionLocalAddrNomatchFamily() throws Exception {
+        // See https://github.com/python/cpython/issues/86508
+        // Deviation: CPython mocks getaddrinfo so that the local address is IPv6 only; here it is
+        // ::1 itself, and the remote address 127.0.0.1, so no local address has the remote's family.
+        int port1 = NetHelpers.findUnusedPort();
+        int port2 = NetHelpers.findUnusedPort();
+        IOException e = assertThrows(IOException.class, () -> run(() -> loop.createConnection(() -> new MyProto(loop),
+                "127.0.0.1", port1, ConnectionOptions.defaults().withLocalAddress(new InetSocketAddress("::1", port2)))));
+        assertTrue(e.getMessage().contains("no matching local address"), e.getMessage());
+    }
+
     // CPython: test_events.py::EventLoopTestsMixin::test_create_connection_local_addr_in_use
     @Test
     void testCreateConnectionLocalAddrInUse() throws Exception {

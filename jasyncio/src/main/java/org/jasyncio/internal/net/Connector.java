@@ -147,6 +147,14 @@ public final class Connector {
             throws IOException {
         List<IOException> errors = new ArrayList<>();
         for (InetSocketAddress addr : addrs) {
+            boolean v6 = addr.getAddress() instanceof Inet6Address;
+            if (local instanceof InetSocketAddress l && !l.isUnresolved() && (l.getAddress() instanceof Inet6Address) != v6) {
+                // As asyncio, a local address of the other family is skipped (the JDK would throw
+                // UnsupportedAddressTypeException): this remote address fails, the next is tried.
+                errors.add(new IOException("no matching local address with family=" + (v6 ? "AF_INET6" : "AF_INET")
+                        + " found"));
+                continue;
+            }
             SocketChannel ch = null;
             try {
                 ch = SocketChannel.open(addr.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
