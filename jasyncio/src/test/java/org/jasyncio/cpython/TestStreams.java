@@ -875,8 +875,9 @@ class TestStreams {
         var address = (java.net.InetSocketAddress) addr.get(30, TimeUnit.SECONDS);
 
         // Should not be stuck in an infinite loop.
-        // Deviation D1: ConnectionResetError / BrokenPipeError are IOExceptions ("Connection
-        // reset", "Broken pipe", or jasyncio's "Connection lost" once the transport saw the loss).
+        // Deviation D1: ConnectionResetError / BrokenPipeError are IOExceptions: "Connection
+        // reset" or "Broken pipe" from the socket, or "Connection lost" once the transport saw the
+        // loss (asyncio's drain() raises ConnectionResetError('Connection lost') then).
         IOException e = assertThrows(IOException.class, () -> run(() -> {
             StreamPair p = Streams.openConnection(address.getHostString(), address.getPort());
             while (true) {
