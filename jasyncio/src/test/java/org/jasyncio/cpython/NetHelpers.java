@@ -21,6 +21,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +35,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 import org.jasyncio.Asyncio;
 import org.jasyncio.EventLoop;
+import org.jasyncio.Future;
 import org.jasyncio.streams.StreamReader;
 import org.jasyncio.streams.Streams;
 import org.jasyncio.transports.BaseTransport;
@@ -43,6 +45,7 @@ import org.jasyncio.transports.Protocol;
 import org.jasyncio.transports.Server;
 import org.jasyncio.transports.ServerOptions;
 import org.jasyncio.transports.SslContexts;
+import org.jasyncio.transports.TestCerts;
 import org.jasyncio.transports.Transport;
 import org.junit.jupiter.api.Assumptions;
 
@@ -339,7 +342,7 @@ final class NetHelpers {
         }
 
         private static void openssl(String... args) throws IOException, InterruptedException {
-            List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+            List<String> cmd = new ArrayList<>(List.of("openssl"));
             cmd.addAll(List.of(args));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
@@ -350,7 +353,7 @@ final class NetHelpers {
 
         /** The certificates; skips the calling test when openssl is not installed. */
         static synchronized Certs get() throws Exception {
-            Assumptions.assumeTrue(org.jasyncio.transports.TestCerts.onPath("openssl"),
+            Assumptions.assumeTrue(TestCerts.onPath("openssl"),
                     "openssl is not installed: the TLS tests make their certificates with it");
             if (instance == null) {
                 Path dir = Files.createTempDirectory("jasyncio-cpython-certs");
@@ -382,8 +385,8 @@ final class NetHelpers {
         Transport transport;
         String state = "INITIAL";
         int nbytes;
-        final org.jasyncio.Future<Void> connected;
-        final org.jasyncio.Future<Void> done;
+        final Future<Void> connected;
+        final Future<Void> done;
 
         MyBaseProto() {
             this(null);
@@ -455,7 +458,7 @@ final class NetHelpers {
         DatagramTransport transport;
         String state = "INITIAL";
         int nbytes;
-        final org.jasyncio.Future<Void> done;
+        final Future<Void> done;
 
         MyDatagramProto(EventLoop loop) {
             done = loop == null ? null : loop.createFuture();

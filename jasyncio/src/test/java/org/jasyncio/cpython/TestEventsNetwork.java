@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
@@ -33,9 +34,12 @@ import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
@@ -103,7 +107,7 @@ class TestEventsNetwork {
         return loop.runUntilComplete(coro);
     }
 
-    void runUntil(java.util.function.BooleanSupplier condition) {
+    void runUntil(BooleanSupplier condition) {
         // CPython's run_until polls with a 10 s timeout; a bounded number of iterations here.
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
@@ -148,7 +152,7 @@ class TestEventsNetwork {
                     r.close();
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         };
 
@@ -167,7 +171,7 @@ class TestEventsNetwork {
         try {
             NetHelpers.sendall(ch, b(data));
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -188,12 +192,12 @@ class TestEventsNetwork {
         w.configureBlocking(false);
 
         byte[] data = new byte[1024];
-        java.util.Arrays.fill(data, (byte) 'x');
+        Arrays.fill(data, (byte) 'x');
         loop.addWriter(w, () -> {
             try {
                 w.write(ByteBuffer.wrap(data));
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
             loop.stop();
         });
@@ -427,8 +431,8 @@ class TestEventsNetwork {
 
     static void assumeIpv6() throws Exception {
         boolean ok = false;
-        for (NetworkInterface ni : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
-            for (InetAddress a : java.util.Collections.list(ni.getInetAddresses())) {
+        for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            for (InetAddress a : Collections.list(ni.getInetAddresses())) {
                 ok |= a instanceof Inet6Address && a.isLoopbackAddress();
             }
         }

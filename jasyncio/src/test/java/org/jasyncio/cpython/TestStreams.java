@@ -18,11 +18,13 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -400,8 +402,8 @@ class TestStreams {
     void testReadlineNolimitNowait() throws Exception {
         // Everything the first readline() needs is already buffered.
         StreamReader stream = new StreamReader();
-        stream.feedData(java.util.Arrays.copyOfRange(DATA, 0, 6));
-        stream.feedData(java.util.Arrays.copyOfRange(DATA, 6, DATA.length));
+        stream.feedData(Arrays.copyOfRange(DATA, 0, 6));
+        stream.feedData(Arrays.copyOfRange(DATA, 6, DATA.length));
         byte[] line = run(stream::readline);
         assertEquals("line1\n", s(line));
         assertEquals("line2\nline3\n", s(buffer(stream)));
@@ -872,7 +874,7 @@ class TestStreams {
                 addr.completeExceptionally(e);
             }
         });
-        var address = (java.net.InetSocketAddress) addr.get(30, TimeUnit.SECONDS);
+        var address = (InetSocketAddress) addr.get(30, TimeUnit.SECONDS);
 
         // Should not be stuck in an infinite loop.
         // Deviation D1: ConnectionResetError / BrokenPipeError are IOExceptions: "Connection
