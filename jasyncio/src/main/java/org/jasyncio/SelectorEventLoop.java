@@ -242,6 +242,20 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
         }
     }
 
+    @Override
+    public void releaseClosedChannels() {
+        if (inSelect || !selector.isOpen()) {
+            return;
+        }
+        try {
+            // Readiness reported by this run is not lost: the selector is level-triggered, so
+            // the loop's next select reports it again.
+            selector.selectNow(k -> { });
+        } catch (IOException e) {
+            // the closed channels are released by the loop's next select instead
+        }
+    }
+
     private void flushCancelledKeys(SelectableChannel channel) throws IOException {
         if (inSelect) {
             throw new IllegalStateException("cannot register " + channel + " again with the loop while its previous "

@@ -59,6 +59,14 @@ public interface IoLoop {
     ByteBuffer readBuffer();
 
     /**
+     * Releases the sockets of channels closed while registered with the selector. The JDK
+     * keeps such a socket open until the selector next runs (a closed listening socket still
+     * completes connections until then); asyncio's {@code sock.close()} releases it at once.
+     * Does nothing when called from an I/O handler, whose selector run releases them anyway.
+     */
+    void releaseClosedChannels();
+
+    /**
      * Returns the loop's shared direct buffer for writes, under the same rules as
      * {@link #readBuffer()}.
      *

@@ -63,11 +63,16 @@ public final class FlowControl {
      * with {@code exc} (or normally), {@link #awaitClosed()} waiters likewise. Call it from
      * {@link BaseProtocol#connectionLost}.
      *
+     * Called again (a protocol told twice), it keeps the first outcome for
+     * {@link #awaitClosed()}, as asyncio's {@code _closed} future does.
+     *
      * @param exc what broke the connection, or {@code null} for a regular close
      */
     public void connectionLost(Exception exc) {
+        if (!lost) {
+            lostWith = exc;
+        }
         lost = true;
-        lostWith = exc;
         if (paused) {
             for (Future<Void> w : drainWaiters) {
                 if (!w.done()) {
@@ -81,6 +86,9 @@ public final class FlowControl {
         }
         List<Future<Void>> cw = closeWaiters;
         closeWaiters = null;
+        if (cw == null) {
+            return; // already told: the close waiters were woken the first time
+        }
         for (Future<Void> w : cw) {
             if (!w.done()) {
                 if (exc == null) {

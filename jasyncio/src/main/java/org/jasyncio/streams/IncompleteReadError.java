@@ -14,7 +14,11 @@ import java.util.OptionalInt;
 public final class IncompleteReadError extends EOFException {
     private static final long serialVersionUID = 1L;
 
-    private final transient byte[] partial;
+    /**
+     * The bytes read before the end of the stream. Serialized (not transient), as asyncio's
+     * survives pickling.
+     */
+    private final byte[] partial;
     /** The number of bytes wanted, or -1 when unknown. */
     private final int expected;
 

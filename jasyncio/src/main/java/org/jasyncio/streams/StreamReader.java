@@ -629,7 +629,7 @@ public final class StreamReader implements Iterable<byte[]> {
             sb.append(" limit=").append(limit);
         }
         if (waiter != null) {
-            sb.append(" waiter");
+            sb.append(" waiter=").append(waiter); // asyncio shows the waiting future's repr
         }
         if (exception != null) {
             sb.append(" exception=").append(exception);

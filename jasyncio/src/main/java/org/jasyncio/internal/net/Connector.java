@@ -1,6 +1,7 @@
 package org.jasyncio.internal.net;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -149,6 +150,14 @@ public final class Connector {
             throws IOException {
         List<IOException> errors = new ArrayList<>();
         for (InetSocketAddress addr : addrs) {
+            boolean v6 = addr.getAddress() instanceof Inet6Address;
+            if (local instanceof InetSocketAddress l && !l.isUnresolved() && (l.getAddress() instanceof Inet6Address) != v6) {
+                // As asyncio, a local address of the other family is skipped (the JDK would throw
+                // UnsupportedAddressTypeException): this remote address fails, the next is tried.
+                errors.add(new IOException("no matching local address with family=" + (v6 ? "AF_INET6" : "AF_INET")
+                        + " found"));
+                continue;
+            }
             SocketChannel ch = null;
             try {
                 ch = SocketChannel.open(addr.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
@@ -156,7 +165,15 @@ public final class Connector {
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 if (local != null) {
-                    ch.bind(local);
+                    try {
+                        ch.bind(local);
+                    } catch (BindException e) {
+                        // Name the address, as asyncio's "error while attempting to bind on address".
+                        BindException b = new BindException("error while attempting to bind on address " + local
+                                + ": " + e.getMessage());
+                        b.initCause(e);
+                        throw b;
+                    }
                 }
                 SockOps.connect(loop, ch, addr);
                 return ch;

@@ -105,19 +105,28 @@ public final class SocketServer implements Server {
         SockOps.checkPort(port);
         EventLoop loop = io.eventLoop();
         Set<InetSocketAddress> addrs = new LinkedHashSet<>();
+        // "All interfaces" (no host, or "") is one dual-stack socket; an explicit "0.0.0.0" or
+        // "::" gets a socket of its own family only, as asyncio's getaddrinfo gives it.
+        InetSocketAddress allInterfaces = new InetSocketAddress((InetAddress) null, port);
+        boolean dualStack = false;
         if (hosts == null || hosts.size() == 1 && (hosts.get(0) == null || hosts.get(0).isEmpty())) {
-            addrs.add(new InetSocketAddress((InetAddress) null, port)); // all interfaces, dual stack
+            addrs.add(allInterfaces);
+            dualStack = true;
         } else {
             for (String h : hosts) {
                 Objects.requireNonNull(h, "host");
-                addrs.addAll(h.isEmpty() ? List.of(new InetSocketAddress((InetAddress) null, port))
-                        : SockOps.getaddrinfo(loop, h, port));
+                if (h.isEmpty()) {
+                    addrs.add(allInterfaces);
+                    dualStack = true;
+                } else {
+                    addrs.addAll(SockOps.getaddrinfo(loop, h, port));
+                }
             }
         }
         List<ServerSocketChannel> socks = new ArrayList<>();
         try {
             for (InetSocketAddress a : addrs) {
-                ServerSocketChannel s = a.getAddress().isAnyLocalAddress() ? ServerSocketChannel.open()
+                ServerSocketChannel s = dualStack && a.equals(allInterfaces) ? ServerSocketChannel.open()
                         : ServerSocketChannel.open(a.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
                                 : StandardProtocolFamily.INET);
                 socks.add(s);
@@ -294,6 +303,9 @@ public final class SocketServer implements Server {
         for (Listener l : ls) {
             Connector.closeQuietly(l.sock);
         }
+        // Stop listening now, as asyncio does: without this, the closed sockets would still
+        // complete connections until the loop's next select.
+        io.releaseClosedChannels();
         serving = false;
         if (unixPath != null && unixInode != null && unixInode.equals(inode(unixPath))) {
             try {
