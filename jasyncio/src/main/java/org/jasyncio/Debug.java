@@ -1,8 +1,14 @@
 package org.jasyncio;
 
 import java.lang.System.Logger;
+import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /** Debug-mode helpers: stacks, names, the logger. */
 final class Debug {
@@ -40,13 +46,53 @@ final class Debug {
     static boolean isInternal(StackTraceElement e) {
         String c = e.getClassName();
         if (c.startsWith("org.jasyncio.")) {
-            // library frames; examples and the project's own tests count as user code
+            // Library frames are those of classes loaded from jasyncio's own jar (or classes
+            // directory); tests, examples and user code in the same package are not.
             String top = c.indexOf('$') > 0 ? c.substring(0, c.indexOf('$')) : c;
-            return !c.startsWith("org.jasyncio.examples.") && !top.endsWith("Test") && !top.endsWith("Tests");
+            return OUR_CODE.computeIfAbsent(top, Debug::fromOurCodeSource);
         }
         return c.startsWith("org.jasyncio.internal.") || c.startsWith("java.lang.VirtualThread")
                 || c.startsWith("jdk.internal.") || c.startsWith("java.util.concurrent.locks.LockSupport")
                 || c.startsWith("java.lang.Thread") || c.startsWith("java.lang.System$");
+    }
+
+    /** The objects whose toString() runs on this thread: a repr that reaches itself prints "...". */
+    private static final ThreadLocal<IdentityHashMap<Object, Boolean>> IN_REPR =
+            ThreadLocal.withInitial(IdentityHashMap::new);
+
+    /** Python's reprlib.recursive_repr: {@code repr} of {@code self}, or "..." inside itself. */
+    static String reprOnce(Object self, Supplier<String> repr) {
+        IdentityHashMap<Object, Boolean> active = IN_REPR.get();
+        if (active.putIfAbsent(self, Boolean.TRUE) != null) {
+            return "...";
+        }
+        try {
+            return repr.get();
+        } finally {
+            active.remove(self);
+        }
+    }
+
+    /** A short repr of a value, as asyncio's reprlib.repr: strings quoted, long ones cut. */
+    static String repr(Object value) {
+        String r = value instanceof CharSequence cs ? "'" + cs + "'" : String.valueOf(value);
+        return r.length() > 60 ? r.substring(0, 57) + "..." : r;
+    }
+
+    private static final Map<String, Boolean> OUR_CODE = new ConcurrentHashMap<>();
+
+    private static boolean fromOurCodeSource(String className) {
+        try {
+            Class<?> k = Class.forName(className, false, Debug.class.getClassLoader());
+            return Objects.equals(location(k), location(Debug.class));
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            return true; // not loadable by name from here: not user code we can show
+        }
+    }
+
+    private static Object location(Class<?> k) {
+        CodeSource cs = k.getProtectionDomain().getCodeSource();
+        return cs == null ? null : cs.getLocation();
     }
 
     /** A short description of a callback: a method reference or lambda's declaring class. */

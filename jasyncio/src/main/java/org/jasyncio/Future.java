@@ -235,13 +235,20 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
     }
 
     /**
-     * A fresh CancelledError for a cancelled future, chained to the original one the first
-     * time only, as asyncio's _make_cancelled_error: chains stay one level deep per future.
+     * The CancelledError to raise for a cancelled future, as asyncio's _make_cancelled_error:
+     * the first time, the error that cancelled it (a task's own CancelledError, re-raised as
+     * the same instance, so chains do not grow with every await); then a fresh one carrying
+     * the cancel message.
      */
     final CancelledError makeCancelledError() {
-        CancelledError cause = cancelledCause;
-        cancelledCause = null;
-        return new CancelledError(cancelMessage, cause);
+        CancelledError stored = cancelledCause;
+        if (stored != null) {
+            cancelledCause = null;
+            // Python appends the re-raise to the traceback; Java's is fixed, so record it.
+            stored.addSuppressed(new RaisedAgain());
+            return stored;
+        }
+        return new CancelledError(cancelMessage);
     }
 
     /**
@@ -433,11 +440,18 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
             return 0;
         }
         if (cbs instanceof ArrayList<?> list) {
-            int before = list.size();
-            list.removeIf(match);
-            int removed = before - list.size();
-            if (list.isEmpty()) {
-                callbacks = null;
+            // As asyncio: filter a snapshot, so a callback whose equals() changes the list
+            // meanwhile cannot break the scan; a removal then replaces the list.
+            Object[] snapshot = list.toArray();
+            ArrayList<Object> kept = new ArrayList<>(snapshot.length);
+            for (Object e : snapshot) {
+                if (!match.test(e)) {
+                    kept.add(e);
+                }
+            }
+            int removed = snapshot.length - kept.size();
+            if (removed > 0) {
+                callbacks = kept.isEmpty() ? null : kept;
             }
             return removed;
         }
@@ -525,56 +539,68 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
         return cf;
     }
 
-    /** Builds the "state" part of {@link #toString()}. */
-    String stateString() {
+    /**
+     * asyncio's _future_repr_info: the state, then the result or exception, the callbacks and
+     * where it was made; Task inserts its own parts.
+     */
+    List<String> reprInfo() {
+        List<String> info = new ArrayList<>(6);
         byte s = state;
-        if (s == PENDING) {
-            return "pending";
+        info.add(s == PENDING ? "pending" : s == CANCELLED ? "cancelled" : "finished");
+        if (s == FINISHED) {
+            info.add(exception != null ? "exception=" + exception : "result=" + Debug.repr(result));
         }
-        if (s == CANCELLED) {
-            return "cancelled";
+        String cb = callbacksRepr();
+        if (cb != null) {
+            info.add(cb);
         }
-        if (exception != null) {
-            return "finished exception=" + exception;
+        if (sourceTraceback != null && sourceTraceback.length > 0) {
+            info.add("created at " + sourceTraceback[0]);
         }
-        String r = String.valueOf(result);
-        if (r.length() > 60) {
-            r = r.substring(0, 57) + "...";
-        }
-        return "finished result=" + r;
+        return info;
     }
 
-    List<String> callbackNames() {
+    /** asyncio's _format_callbacks: one or two by name, more as "first, <n more>, last". */
+    private String callbacksRepr() {
         Object cbs = callbacks;
-        List<String> names = new ArrayList<>();
-        if (cbs instanceof ArrayList<?> list) {
-            for (Object e : list) {
-                names.add(entryName(e));
-            }
-        } else if (cbs != null) {
-            names.add(entryName(cbs));
+        if (cbs == null) {
+            return null;
         }
-        return names;
+        if (!(cbs instanceof ArrayList<?> list)) {
+            return "cb=[" + entryName(cbs) + "]";
+        }
+        int n = list.size();
+        if (n == 0) {
+            return null;
+        }
+        if (n == 1) {
+            return "cb=[" + entryName(list.get(0)) + "]";
+        }
+        if (n == 2) {
+            return "cb=[" + entryName(list.get(0)) + ", " + entryName(list.get(1)) + "]";
+        }
+        return "cb=[" + entryName(list.get(0)) + ", <" + (n - 2) + " more>, " + entryName(list.get(n - 1)) + "]";
     }
 
     private static String entryName(Object e) {
         if (e instanceof Task<?> t) {
-            return "wakeup(" + t.getName() + ")";
+            return "Task.wakeup(" + t.getName() + ")";
         }
         return Debug.describe(((Callback<?>) e).fn);
     }
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("<Future ").append(stateString());
-        List<String> cbs = callbackNames();
-        if (!cbs.isEmpty()) {
-            sb.append(" cb=").append(cbs);
+        return Debug.reprOnce(this, () -> "<Future " + String.join(" ", reprInfo()) + ">");
+    }
+
+    /** Where a CancelledError was raised again (attached as suppressed): "await" sites. */
+    private static final class RaisedAgain extends Throwable {
+        private static final long serialVersionUID = 1L;
+
+        RaisedAgain() {
+            super("raised again here", null, false, true);
         }
-        if (sourceTraceback != null && sourceTraceback.length > 0) {
-            sb.append(" created at ").append(sourceTraceback[0]);
-        }
-        return sb.append('>').toString();
     }
 
     /**

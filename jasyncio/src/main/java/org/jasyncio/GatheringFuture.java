@@ -94,14 +94,9 @@ final class GatheringFuture<T> extends Future<List<T>> {
                 }
             }
             if (cancelRequested) {
-                CancelledError cause = null;
-                for (Future<?> f : children) {
-                    if (f.cancelled()) {
-                        cause = f.makeCancelledError();
-                        break;
-                    }
-                }
-                cancel0(null, cause);
+                // asyncio: a cancelled gather propagates the cancellation, whatever
+                // returnExceptions says, as the last child's CancelledError (with its message)
+                setException0(child.cancelled() ? child.makeCancelledError() : new CancelledError());
             } else {
                 setResult0(Collections.unmodifiableList(results));
             }

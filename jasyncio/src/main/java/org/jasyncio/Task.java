@@ -1,6 +1,7 @@
 package org.jasyncio;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
@@ -70,6 +71,10 @@ public final class Task<T> extends Future<T> {
     private boolean plainCancelPending;
     /** Nesting depth of the scopes (timeouts, task groups) the task is in; ranks replacements. */
     int scopeDepth;
+    /** Started by an eager factory or eagerStart: a coroutine done in its first step is let go. */
+    private boolean startedEagerly;
+    /** The first step is running. */
+    private boolean firstStep;
     /** Registration in the loop's task registry (weak). */
     LoopRef ref;
     /**
@@ -139,7 +144,8 @@ public final class Task<T> extends Future<T> {
     /**
      * Returns the coroutine the task runs; asyncio's {@code Task.get_coro()}.
      *
-     * @return the coroutine; still answered once the task is done, as in asyncio
+     * @return the coroutine; still answered once the task is done, as in asyncio, except
+     *     {@code null} for an eagerly started task that finished in its first step (3.13)
      */
     public Coroutine<? extends T> getCoro() {
         return coro;
@@ -293,26 +299,33 @@ public final class Task<T> extends Future<T> {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("<Task ").append(stateString());
-        sb.append(" name='").append(getName()).append('\'');
+        return Debug.reprOnce(this, () -> "<Task " + String.join(" ", reprInfo()) + ">");
+    }
+
+    /** asyncio's _task_repr_info, plus where the task is suspended (or running). */
+    @Override
+    List<String> reprInfo() {
+        List<String> info = super.reprInfo();
+        if (numCancelsRequested > 0 && !done()) {
+            info.set(0, "cancelling");
+        }
+        info.add(1, "name='" + getName() + "'");
+        int at = 2;
         Coroutine<?> c = coro;
         if (c != null) {
-            sb.append(" coro=<").append(Debug.describe(c)).append('>');
+            info.add(at++, "coro=<" + Debug.describe(c) + ">");
         }
         if (!done() && thread != null) {
             StackTraceElement[] st = getStack();
             if (st.length > 0) {
-                sb.append(loop.current == this ? " running at " : " waiting at ").append(st[0]);
+                info.add(at++, (loop.current == this ? "running at " : "waiting at ") + st[0]);
             }
         }
         Future<?> w = waiter;
         if (w != null) {
-            sb.append(" wait_for=").append(w);
+            info.add(at, "wait_for=" + w);
         }
-        if (sourceTraceback != null && sourceTraceback.length > 0) {
-            sb.append(" created at ").append(sourceTraceback[0]);
-        }
-        return sb.append('>').toString();
+        return info;
     }
 
     // ---- internals: cancellation -------------------------------------------------------
@@ -483,6 +496,7 @@ public final class Task<T> extends Future<T> {
     // ---- internals: running ---------------------------------------------------------
 
     void start(boolean eager) {
+        startedEagerly = eager;
         if (eager) {
             loop.startEagerly(this);
         } else {
@@ -505,12 +519,14 @@ public final class Task<T> extends Future<T> {
             stepper = s = new Stepper(this);
             thread = LoomSupport.newThread(s, s);
             thread.start(); // hands us the continuation (Stepper.execute) without queueing it
+            firstStep = true;
         }
         l.current = this;
         try {
             s.cont.run();
         } finally {
             l.current = null;
+            firstStep = false;
         }
         if (ref == null && state == PENDING) {
             // Suspended for the first time: from now on only what it waits for keeps it
@@ -552,6 +568,9 @@ public final class Task<T> extends Future<T> {
             cancel0(cancelMessage, new CancelledError(cancelMessage, failure));
         } else {
             setException0(failure);
+        }
+        if (startedEagerly && firstStep) {
+            coro = null; // asyncio 3.13 (gh-122332): an eager task done at once holds no coroutine
         }
         loop.taskFinished(this);
     }

@@ -82,6 +82,21 @@ public final class TestLoops {
     }
 
     /**
+     * Runs the loop until a task that yields once has finished (asyncio's
+     * {@code test_utils.run_briefly}): a few iterations, enough for callbacks scheduled now
+     * and the steps they wake to run.
+     *
+     * @param loop a loop that is not running
+     */
+    public static void runBriefly(EventLoop loop) {
+        try {
+            loop.runUntilComplete(() -> Asyncio.sleep(0));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Moves a virtual-time loop's clock forward (asyncio's {@code TestLoop.advance_time}), for
      * tests that shift time from inside a task.
      *

@@ -177,7 +177,6 @@ class TestBaseEvents {
     // CPython: test_base_events.py::BaseEventLoopTests::test_call_later_negative_delays
     // known-failure: callLater rejects a negative delay (IllegalArgumentException); asyncio runs
     // such a timer as soon as possible, in order of when
-    @Tag("known-failure")
     @Test
     void testCallLaterNegativeDelays() {
         List<String> calls = new ArrayList<>();

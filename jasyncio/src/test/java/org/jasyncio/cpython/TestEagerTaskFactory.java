@@ -275,6 +275,7 @@ class TestEagerTaskFactory {
             for (int i = 0; i < width; i++) {
                 futures.add(tg.createTask(() -> recursiveTaskgroups(width, depth - 1)));
             }
+            tg.join();
         }
     }
 

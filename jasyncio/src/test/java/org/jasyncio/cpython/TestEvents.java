@@ -112,7 +112,6 @@ class TestEvents {
     // known-failure: callSoonThreadsafe on a loop that is not running queues to the inbox, which
     // the next iteration drains after the callbacks already ready, so a later callSoon runs first;
     // asyncio appends both to the one ready queue, in call order
-    @Tag("known-failure")
     @Test
     void testCallSoonThreadsafe() throws Exception {
         List<String> results = Collections.synchronizedList(new ArrayList<>());
@@ -140,7 +139,6 @@ class TestEvents {
     // known-failure: callSoonThreadsafe on a loop that is not running queues to the inbox, which
     // the next iteration drains after the callbacks already ready, so a later callSoon runs first;
     // asyncio appends both to the one ready queue, in call order
-    @Tag("known-failure")
     @Test
     void testCallSoonThreadsafeSameThread() {
         List<String> results = new ArrayList<>();
@@ -351,7 +349,6 @@ class TestEvents {
     // CPython: test_events.py::HandleTests::test_handle_repr_debug
     // known-failure: Debug.isInternal takes org.jasyncio.cpython.Test* classes for library frames
     // (it only spares classes whose name ends in Test/Tests), so "created at" names a JUnit frame
-    @Tag("known-failure")
     @Test
     void testHandleReprDebug() {
         loop.setDebug(true);
@@ -370,7 +367,6 @@ class TestEvents {
     // CPython: test_events.py::HandleTests::test_handle_source_traceback
     // known-failure: Debug.isInternal takes org.jasyncio.cpython.Test* classes for library frames,
     // so the source traceback starts at JUnit, not at this test method
-    @Tag("known-failure")
     @Test
     void testHandleSourceTraceback() {
         loop.setDebug(true);
@@ -431,7 +427,6 @@ class TestEvents {
     // CPython: test_events.py::TimerTests::test_timer_repr_debug
     // known-failure: Debug.isInternal takes org.jasyncio.cpython.Test* classes for library frames,
     // so "created at" names a JUnit frame
-    @Tag("known-failure")
     @Test
     void testTimerReprDebug() {
         loop.setDebug(true);

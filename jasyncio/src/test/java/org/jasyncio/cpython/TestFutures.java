@@ -158,8 +158,6 @@ class TestFutures {
     }
 
     // CPython: test_futures.py::BaseFutureTests::test_future_repr
-    @Tag("known-failure")
-    // known-failure: the debug "created at" frame skips this class (Debug.isInternal takes org.jasyncio.cpython.Test* for library code), and toString() lists every callback where asyncio shows "first, <8 more>, last"
     @Test
     void testFutureRepr() {
         loop.setDebug(true);
@@ -386,8 +384,6 @@ class TestFutures {
     }
 
     // CPython: test_futures.py::BaseFutureTests::test_future_source_traceback
-    @Tag("known-failure")
-    // known-failure: the source traceback skips this class's frames (Debug.isInternal takes org.jasyncio.cpython.Test* for library code), so "created at" names Method.invoke
     @Test
     void testFutureSourceTraceback() {
         loop.setDebug(true);
@@ -629,8 +625,6 @@ class TestFutures {
     }
 
     // CPython: test_futures.py::BaseFutureDoneCallbackTests::test_remove_done_callbacks_list_mutation
-    @Tag("known-failure")
-    // known-failure: removeDoneCallback() throws ConcurrentModificationException when a callback's equals() removes callbacks during the scan; asyncio tolerates it
     @Test
     void testRemoveDoneCallbacksListMutation() {
         // see http://bugs.python.org/issue28963 for details
@@ -646,8 +640,6 @@ class TestFutures {
     }
 
     // CPython: test_futures.py::BaseFutureDoneCallbackTests::test_remove_done_callbacks_list_clear
-    @Tag("known-failure")
-    // known-failure: removeDoneCallback() throws ConcurrentModificationException when a callback's equals() clears the callbacks during the scan; asyncio tolerates it
     @Test
     void testRemoveDoneCallbacksListClear() {
         // see https://github.com/python/cpython/issues/97592 for details
@@ -683,8 +675,6 @@ class TestFutures {
     }
 
     // CPython: test_futures.py::BaseFutureDoneCallbackTests::test_schedule_callbacks_list_mutation_2
-    @Tag("known-failure")
-    // known-failure: removeDoneCallback() throws ConcurrentModificationException when a callback's equals() adds callbacks during the scan; asyncio tolerates it
     @Test
     void testScheduleCallbacksListMutation2() {
         // see http://bugs.python.org/issue30828 for details

@@ -107,8 +107,6 @@ class TestFutures2 {
     }
 
     // CPython: test_futures2.py::FutureReprTests::test_recursive_repr_for_pending_tasks
-    @Tag("known-failure")
-    // known-failure: Task.toString() recurses through a result that contains a pending task waiting on it (StackOverflowError); asyncio's repr guards the recursion with "..."
     @Test
     void testRecursiveReprForPendingTasks() throws Exception {
         runVirtual(() -> {

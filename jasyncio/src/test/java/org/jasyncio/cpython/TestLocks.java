@@ -871,8 +871,6 @@ class TestLocks {
     }
 
     // CPython: test_locks.py::ConditionTests::test_cancelled_error_wakeup
-    @Tag("known-failure")
-    // known-failure: awaiting a task cancelled by the CancelledError it raised gives a new CancelledError (chained to it); asyncio re-raises the same instance
     @Test
     void testConditionCancelledErrorWakeup() throws Exception {
         runVirtual(() -> {
@@ -899,8 +897,6 @@ class TestLocks {
     }
 
     // CPython: test_locks.py::ConditionTests::test_cancelled_error_re_aquire
-    @Tag("known-failure")
-    // known-failure: awaiting a task cancelled by the CancelledError it raised gives a new CancelledError (chained to it); asyncio re-raises the same instance
     @Test
     void testConditionCancelledErrorReAquire() throws Exception {
         runVirtual(() -> {

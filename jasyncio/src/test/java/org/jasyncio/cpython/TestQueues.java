@@ -73,6 +73,7 @@ class TestQueues {
                 sleep(0);
                 assertTrue(q2.toString().contains("_getters[1]"), q2.toString());
                 q2.putNowait(0);
+                tg.join();
             }
             assertEquals(0, getter.await());
 
@@ -85,6 +86,7 @@ class TestQueues {
                 sleep(0);
                 assertTrue(q3.toString().contains("_putters[1]"), q3.toString());
                 q3.getNowait();
+                tg.join();
             }
             assertTrue(putter.done());
 
@@ -288,6 +290,7 @@ class TestQueues {
                         q.get();
                     }
                 });
+                tg.join();
             }
         });
     }
@@ -392,6 +395,7 @@ class TestQueues {
 
                 assertThrows(CancelledError.class, reader1::await);
                 reader3.await();
+                tg.join();
             }
             // It is undefined in which order concurrent readers receive results.
             assertEquals(Set.of(1, 2), Set.of(reader2.result(), reader3.result()));
@@ -504,6 +508,7 @@ class TestQueues {
                     int it = item;
                     tg.createTask(() -> queue.put(it));
                 }
+                tg.join();
             }
         });
     }
@@ -619,6 +624,7 @@ class TestQueues {
                 for (int i = 0; i < tasks.size(); i++) {
                     q.putNowait(0);
                 }
+                tg.join();
             }
         });
     }

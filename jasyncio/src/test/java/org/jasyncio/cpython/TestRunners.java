@@ -115,7 +115,6 @@ class TestRunners {
     // known-failure: run() stops the loop as soon as the main task finishes (asyncio stops it one
     // iteration later, from a done callback), so a task created just before never ran its first
     // step; cancelled unstarted, its body never runs and no shutdown error is reported
-    @Tag("known-failure")
     @Test
     void testAsyncioRunReportsHangingTasksErrors() throws Exception {
         List<Task<Void>> loTask = new ArrayList<>();
@@ -153,7 +152,6 @@ class TestRunners {
     // known-failure: run() stops the loop as soon as the main task finishes (asyncio stops it one
     // iteration later, from a done callback), so a task created just before never ran its first
     // step; cancelled unstarted, its body never runs and no generator is created
-    @Tag("known-failure")
     @Test
     void testAsyncioRunClosesGensAfterHangingTasksErrors() {
         List<AsyncGenerator<Integer>> spinner = new ArrayList<>();

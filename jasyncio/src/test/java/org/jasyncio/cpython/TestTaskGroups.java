@@ -76,6 +76,7 @@ class TestTaskGroups {
             try (var g = new TaskGroup()) {
                 t1 = g.createTask(() -> sleep(0.1, 42));
                 t2 = g.createTask(() -> sleep(0.2, 11));
+                g.join();
             }
             assertEquals(42, t1.result());
             assertEquals(11, t2.result());
@@ -92,6 +93,7 @@ class TestTaskGroups {
                 t1 = g.createTask(() -> sleep(0.1, 42));
                 sleep(0.15);
                 t2 = g.createTask(() -> sleep(0.2, 11));
+                g.join();
             }
             assertEquals(42, t1.result());
             assertEquals(11, t2.result());
@@ -110,6 +112,7 @@ class TestTaskGroups {
                 // cancelling one child explicitly is not a failure: the rest goes on
                 t1.cancel();
                 t2 = g.createTask(() -> sleep(0.2, 11));
+                g.join();
             }
             assertTrue(t1.cancelled());
             assertEquals(11, t2.result());
@@ -138,6 +141,7 @@ class TestTaskGroups {
                         }
                         num.addAndGet(1);
                     }));
+                    g.join();
                 }
                 num.addAndGet(10);
             }).await());
@@ -180,6 +184,7 @@ class TestTaskGroups {
                         runnerCancel.set(true);
                         throw e;
                     }
+                    g.join();
                 }
                 num.addAndGet(10);
             }).await());
@@ -210,6 +215,7 @@ class TestTaskGroups {
                     for (int i = 0; i < 5; i++) {
                         g.createTask(() -> countCancel(num));
                     }
+                    g.join();
                 }
             });
             sleep(0.1);
@@ -236,6 +242,7 @@ class TestTaskGroups {
                         num.addAndGet(10);
                         throw e;
                     }
+                    g.join();
                 }
             });
             sleep(0.1);
@@ -373,7 +380,9 @@ class TestTaskGroups {
                     g1.createTask(() -> crashAfter(0.1));
                     try (var g2 = new TaskGroup()) {
                         g2.createTask(() -> crashAfter(10));
+                        g2.join();
                     }
+                    g1.join();
                 }
             });
             ExceptionGroup eg = assertThrows(ExceptionGroup.class, r::await);
@@ -391,6 +400,7 @@ class TestTaskGroups {
                 g1.createTask(() -> crashAfter(10));
                 try (var g2 = new TaskGroup()) {
                     g2.createTask(() -> crashAfter(0.1));
+                    g2.join();
                 }
                 return null;
             }));
@@ -416,6 +426,7 @@ class TestTaskGroups {
                 sleep(0.5);
                 throw e;
             }
+            g1.join();
         }
     }
 
@@ -461,6 +472,7 @@ class TestTaskGroups {
                         num.addAndGet(10);
                         throw e;
                     }
+                    g.join();
                 }
             });
             sleep(0.1);
@@ -523,7 +535,6 @@ class TestTaskGroups {
     // CPython: test_taskgroups.py::TestTaskGroup::test_taskgroup_20
     // known-failure: a KeyboardInterrupt from the body ends up inside the ExceptionGroup with the child's
     // error; asyncio re-raises KeyboardInterrupt/SystemExit itself once the children are done
-    @Tag("known-failure")
     @Test
     void testTaskgroup20() throws Exception {
         TestLoops.runVirtual(() -> {
@@ -585,6 +596,7 @@ class TestTaskGroups {
                 try (var g = new TaskGroup()) {
                     g.createTask(() -> sleep(1, 42));
                     g.createTask(() -> sleep(2, 11));
+                    g.join();
                 }
             });
             sleep(0.05);
@@ -610,6 +622,7 @@ class TestTaskGroups {
                 }
                 sleep(1.35);
                 assertEquals(0, created.stream().filter(t -> !t.done()).count());
+                g.join();
             }
         });
     }
@@ -625,6 +638,7 @@ class TestTaskGroups {
                     g.createTask(() -> sleep(0.1));
                     g.createTask(() -> sleep(0.2));
                 });
+                g.join();
             }
         });
     }
@@ -651,6 +665,7 @@ class TestTaskGroups {
                         }
                         divideByZero();
                     });
+                    g.join();
                 }
             });
             assertEquals(Set.of(ArithmeticException.class), errorTypes(eg));
@@ -665,6 +680,7 @@ class TestTaskGroups {
             try (var g = new TaskGroup()) {
                 Task<Object> t = g.createTask(() -> sleep(0, null), "yolo", null);
                 assertEquals("yolo", t.getName());
+                g.join();
             }
         });
     }
@@ -692,6 +708,7 @@ class TestTaskGroups {
                 }, null, ctx);
                 t2.await();
                 assertEquals(2, ctx.get(cvar));
+                g.join();
             }
         });
     }
@@ -717,6 +734,7 @@ class TestTaskGroups {
                             refused.set(true);
                         }
                     });
+                    g.join();
                 }
             });
             assertEquals(Set.of(ArithmeticException.class), errorTypes(eg));
@@ -793,6 +811,7 @@ class TestTaskGroups {
             TaskGroup tg;
             try (var g = new TaskGroup()) {
                 tg = g;
+                g.join();
             }
             // Deviation: Python's RuntimeError is IllegalStateException (D1); there is no coroutine
             // object to close (D5), so no "never awaited" warning to check for.
@@ -810,6 +829,7 @@ class TestTaskGroups {
                 TaskGroup tg;
                 try (var g = new TaskGroup()) {
                     tg = g;
+                    g.join();
                 }
                 // Deviation: Python's RuntimeError is IllegalStateException (D1)
                 IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -831,6 +851,7 @@ class TestTaskGroups {
                         sleep(0.0);
                         throw new IllegalStateException("RuntimeError");
                     });
+                    tg.join();
                 }
             } catch (ExceptionGroup eg) {
                 // except* RuntimeError: the group holds nothing else
@@ -858,6 +879,7 @@ class TestTaskGroups {
                                 sleep(0);
                                 throw new IllegalArgumentException("ValueError");
                             });
+                            innerTg.join();
                         }
                     } catch (ExceptionGroup eg) {
                         // except* RuntimeError
@@ -869,6 +891,7 @@ class TestTaskGroups {
                     }
                     assertTrue(runtimeErrorRaised, "RuntimeError not raised");
                     assertEquals(1, currentTask().cancelling());
+                    outerTg.join();
                 }
             } catch (ExceptionGroup eg) {
                 // except* ValueError
@@ -896,6 +919,7 @@ class TestTaskGroups {
                         });
                         sleep(1);
                         fail("Sleep in group should have been cancelled");
+                        tg.join();
                     }
                 } catch (ExceptionGroup eg) {
                     // except* RuntimeError

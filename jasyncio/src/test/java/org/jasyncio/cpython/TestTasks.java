@@ -181,8 +181,6 @@ class TestTasks {
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_ensure_future_task_awaitable
-    @Tag("known-failure")
-    // known-failure: Task.getCoro() returns null once the task is done; asyncio's get_coro() still returns the coroutine
     @Test
     void testEnsureFutureTaskAwaitable() throws Exception {
         Awaitable<String> aw = () -> sleep(0, "ok");
@@ -212,8 +210,6 @@ class TestTasks {
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_get_stack
-    @Tag("known-failure")
-    // known-failure: getStack() returns no frames here: Debug.isInternal counts every org.jasyncio class not named *Test/*Tests (so org.jasyncio.cpython.TestTasks) as library code and trims it
     @Test
     void testGetStack() throws Exception {
         // Deviation: getStack() has no limit and lists the innermost frame first (a Java stack
@@ -226,8 +222,6 @@ class TestTasks {
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_task_repr
-    @Tag("known-failure")
-    // known-failure: Task.toString() shows neither the 'cancelling' state nor the done callbacks (cb=[...]), and a result without repr quotes
     @Test
     void testTaskRepr() throws Exception {
         // Only the task's part of the repr is compared: coroutine reprs cannot be ported.
@@ -294,8 +288,6 @@ class TestTasks {
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_cancelling
-    @Tag("known-failure")
-    // known-failure: Task.toString() never says 'cancelling' (asyncio's repr shows ' cancelling ' while a cancel is pending)
     @Test
     void testCancelling() {
         Task<Void> t = newTask(loop, () -> {
@@ -313,8 +305,6 @@ class TestTasks {
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_uncancel_basic
-    @Tag("known-failure")
-    // known-failure: Task.toString() never says 'cancelling' (asyncio's repr shows ' cancelling ' while a cancel is pending)
     @Test
     void testUncancelBasic() throws Exception {
         Task<Void> t = newTask(loop, () -> {
@@ -674,8 +664,6 @@ class TestTasks {
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_cancel_current_task
-    @Tag("known-failure")
-    // known-failure: hangs: a task that cancels itself and then sleeps cancels the sleep's future in Task.awaitFuture, then parks on that already-done future and is never woken
     @Timeout(5)
     @Test
     void testCancelCurrentTask() {

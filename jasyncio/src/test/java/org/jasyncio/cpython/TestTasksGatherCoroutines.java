@@ -112,11 +112,11 @@ class TestTasksGatherCoroutines extends TasksGatherBase {
             }).await();
             return null;
         });
-        TestLoops.runOnce(oneLoop);
+        TestLoops.runBriefly(oneLoop);
         a.setResult(null);
-        TestLoops.runOnce(oneLoop);
+        TestLoops.runBriefly(oneLoop);
         b.setResult(null);
-        TestLoops.runOnce(oneLoop);
+        TestLoops.runBriefly(oneLoop);
         assertInstanceOf(IllegalStateException.class, f.exception());
     }
 }

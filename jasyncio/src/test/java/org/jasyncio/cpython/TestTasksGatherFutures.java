@@ -71,8 +71,6 @@ class TestTasksGatherFutures extends TasksGatherBase {
     }
 
     // CPython: test_tasks.py::FutureGatherTests::test_one_cancellation
-    @Tag("known-failure")
-    // known-failure: a gather (returnExceptions false) whose child is cancelled is itself cancelled; asyncio sets the child's CancelledError as the gather's exception
     @Test
     void testOneCancellation() {
         List<Future<Object>> fs = futures(5);

@@ -126,8 +126,6 @@ class TestTasksWait {
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_wait_really_done
-    @Tag("known-failure")
-    // known-failure: wait(FIRST_COMPLETED) wakes its caller in the iteration after the first task ends (jasyncio runs its internal done callbacks inline), so b is still pending; asyncio's call_soon'd callbacks wake it one iteration later, when b is done too
     @Test
     void testWaitReallyDone() throws Exception {
         // some tasks of the pending list may be done without all their callbacks having run yet
@@ -342,8 +340,6 @@ class TestTasksWait {
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_as_completed_resume_iterator
-    @Tag("known-failure")
-    // known-failure: asCompleted()'s iterable refuses a second iterator() ("can be iterated only once"); asyncio's iterator resumes where the first loop stopped
     @Test
     void testAsCompletedResumeIterator() throws Exception {
         List<Coroutine<Integer>> coros = List.of(() -> 0, () -> 1, () -> 2, () -> 3);
@@ -500,8 +496,6 @@ class TestTasksWait {
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_task_set_methods
-    @Tag("known-failure")
-    // known-failure: Task inherits Future.setResult/setException, which complete the task; asyncio's Task raises RuntimeError('Task does not support set_result()')
     @Test
     void testTaskSetMethods() throws Exception {
         Task<String> task = newTask(loop, () -> "ko");
