@@ -1031,7 +1031,10 @@ public final class Asyncio {
                 task[0] = t;
                 t.addInternalCallback(f -> Bridges.complete(f, cf));
             } catch (Throwable e) {
+                // as asyncio: the caller's future fails, and the error is raised in the callback
+                // too, so the loop's exception handler sees it
                 cf.completeExceptionally(e);
+                throw Throwables.<RuntimeException>sneaky(e);
             }
         });
         return cf;

@@ -76,6 +76,12 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     private volatile long slowCallbackNanos = 100_000_000L;
     /** Set from the signal thread by a runner's second Ctrl-C. */
     private volatile boolean keyboardInterrupt;
+    /**
+     * A KeyboardInterrupt raised by a callback or a task's step: asyncio lets it leave
+     * run_once at once, so the iteration stops and runForever() raises it. Loop thread only.
+     */
+    private Throwable baseError;
+    private Throwable lastBaseError;
     private final java.util.Map<Signal, SignalHandlerEntry> signalHandlers = new java.util.EnumMap<>(Signal.class);
     private static final java.util.Map<Signal, BaseEventLoop> SIGNAL_OWNERS = new java.util.EnumMap<>(Signal.class);
 
@@ -137,6 +143,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     /** Wakes a {@link #poll} in progress, or makes the next one return at once. Thread-safe. */
     abstract void wakeup();
 
+    /** Queues the handlers of the I/O events the last poll found, as one ready item. */
+    abstract void queueIoEvents();
+
     /** Releases the I/O mechanism; called once by close(). */
     abstract void closeIo();
 
@@ -159,6 +168,12 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         try {
             while (true) {
                 runOnce();
+                Throwable base = baseError;
+                if (base != null) {
+                    baseError = null;
+                    lastBaseError = base;
+                    throw Throwables.<RuntimeException>sneaky(base);
+                }
                 if (keyboardInterrupt) {
                     keyboardInterrupt = false;
                     throw new KeyboardInterrupt();
@@ -192,7 +207,13 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         if (future.loop != this) {
             throw new IllegalArgumentException("The future belongs to a different loop than the one it is run on");
         }
-        Consumer<Future<T>> stopper = f -> stop();
+        // asyncio issue 22429: a KeyboardInterrupt already left runForever(); stopping again
+        // would end the loop's next run at once
+        Consumer<Future<T>> stopper = f -> {
+            if (f.cancelled() || !(f.peekException() instanceof KeyboardInterrupt)) {
+                stop();
+            }
+        };
         future.addInternalCallback(stopper);
         try {
             runForever();
@@ -292,9 +313,10 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             timeout = -1;
         }
         poll(timeout);
-        // What other threads queued precedes the timers falling due now, as in asyncio where
-        // call_soon_threadsafe appends to the ready deque at once.
+        // What other threads queued precedes the I/O events and the timers falling due now, as
+        // in asyncio where call_soon_threadsafe appends to the ready deque at once.
         inbox.drainTo(ready);
+        queueIoEvents();
 
         if (!timers.isEmpty()) {
             long end = nanoTime();
@@ -328,6 +350,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             }
             if (!runNext.isEmpty()) {
                 drainRunNext();
+            }
+            if (baseError != null) {
+                return; // the rest stays queued for the next run, as in asyncio
             }
         } while (item != end);
     }
@@ -576,6 +601,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             throw new IllegalStateException("task factory " + taskFactory + " returned " + t
                     + " instead of a task of this loop");
         }
+        if (name != null) {
+            t.setName(name); // as asyncio 3.13, even when the factory ignored the name
+        }
         return t;
     }
 
@@ -724,6 +752,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         } else {
             r.description = task.toString();
             r.sourceTraceback = task.sourceTraceback;
+            r.contextEntries = task.contextEntries();
         }
     }
 
@@ -771,9 +800,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
                         .put("task", r.describePendingTask()).sourceTraceback(r.sourceTraceback).build());
             } else if (r.unretrieved != null) {
                 boolean task = r.description != null && r.description.startsWith("<Task");
-                callExceptionHandler(ExceptionContext.builder((task ? "Task" : "Future") + " exception was never retrieved")
-                        .exception(r.unretrieved).put(task ? "task" : "future", r.description)
-                        .sourceTraceback(r.sourceTraceback).build());
+                callExceptionHandlerIn(r.contextEntries, ExceptionContext.builder((task ? "Task" : "Future")
+                        + " exception was never retrieved").exception(r.unretrieved)
+                        .put(task ? "task" : "future", r.description).sourceTraceback(r.sourceTraceback).build());
             }
         }
     }
@@ -793,11 +822,26 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
                 r.unretrieved = null;
                 r.unlink();
                 boolean task = f instanceof Task<?>;
-                callExceptionHandler(ExceptionContext.builder((task ? "Task" : "Future") + " exception was never retrieved")
-                        .exception(e).put(task ? "task" : "future", f.toString()).future(f)
-                        .sourceTraceback(f.sourceTraceback).build());
+                callExceptionHandlerIn(task ? ((Task<?>) f).contextEntries() : null, ExceptionContext.builder(
+                        (task ? "Task" : "Future") + " exception was never retrieved").exception(e)
+                        .put(task ? "task" : "future", f.toString()).future(f).sourceTraceback(f.sourceTraceback).build());
             }
             r = next;
+        }
+    }
+
+    /** Calls the exception handler in a task's context, as asyncio's Task.__del__ does. */
+    private void callExceptionHandlerIn(Object[] contextEntries, ExceptionContext context) {
+        if (contextEntries == null) {
+            callExceptionHandler(context);
+            return;
+        }
+        Context previous = handleContext;
+        handleContext = new Context(contextEntries);
+        try {
+            callExceptionHandler(context);
+        } finally {
+            handleContext = previous;
         }
     }
 
@@ -982,6 +1026,25 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     }
 
     /** Thread-safe: makes runForever raise KeyboardInterrupt after the current iteration. */
+    /**
+     * Makes a KeyboardInterrupt raised on the loop (by a callback or a task) leave
+     * runForever() after the current item, as asyncio re-raises it out of run_once.
+     *
+     * @return true if {@code t} is such an error (the caller then does not report it)
+     */
+    final boolean raiseOutOfLoop(Throwable t) {
+        if (!(t instanceof KeyboardInterrupt)) {
+            return false;
+        }
+        // The same error reaching the loop again (a group re-raising its child's, during the
+        // runner's shutdown) left it once already: raising it twice would make a
+        // try-with-resources suppress it into itself.
+        if (baseError == null && t != lastBaseError) {
+            baseError = t;
+        }
+        return true;
+    }
+
     final void interruptWithKeyboardInterrupt() {
         keyboardInterrupt = true;
         wakeup();

@@ -220,6 +220,11 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
         return (T) result;
     }
 
+    /** The exception of a finished future, without marking it retrieved. */
+    final Throwable peekException() {
+        return exception;
+    }
+
     /** The raw exception of a finished future, marking it retrieved. */
     final Throwable rawException() {
         markRetrieved();
@@ -629,6 +634,9 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
             try {
                 fn.accept(f);
             } catch (Throwable t) {
+                if (l.raiseOutOfLoop(t)) {
+                    return;
+                }
                 l.callExceptionHandler(ExceptionContext.builder("Exception in callback " + Debug.describe(fn))
                         .exception(t).future(f).build());
             } finally {

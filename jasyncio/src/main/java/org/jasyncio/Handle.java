@@ -95,8 +95,16 @@ public sealed class Handle extends ReadyItem permits TimerHandle {
     }
 
     private void failed(Throwable t) {
+        if (loop.raiseOutOfLoop(t)) {
+            return;
+        }
         loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + callbackName())
                 .exception(t).handle(this).sourceTraceback(sourceTraceback).build());
+    }
+
+    /** The callback, or null once cancelled outside debug mode. */
+    final Runnable callbackOrNull() {
+        return callback;
     }
 
     final String callbackName() {

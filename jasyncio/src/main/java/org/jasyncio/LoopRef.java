@@ -24,6 +24,8 @@ final class LoopRef extends WeakReference<Future<?>> {
     String name;
     Class<?> coroClass;
     StackTraceElement[] sourceTraceback;
+    /** A task's context variables, to report about it in its own context (asyncio gh-96704). */
+    Object[] contextEntries;
 
     LoopRef(Future<?> referent, ReferenceQueue<? super Future<?>> queue) {
         super(referent, queue);

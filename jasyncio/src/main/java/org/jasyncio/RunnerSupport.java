@@ -1,5 +1,6 @@
 package org.jasyncio;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -16,11 +17,21 @@ final class RunnerSupport {
 
     static <T> T runMain(BaseEventLoop loop, Task<T> task) throws Exception {
         AtomicInteger interrupts = new AtomicInteger();
+        // Whether the first SIGINT's cancel() reached the main task. Python runs its handler
+        // between two bytecodes of the main thread; here it runs on a signal thread and the
+        // cancel lands on the loop later, maybe after the task ended: it still counts as one
+        // cancel() when deciding between CancelledError and KeyboardInterrupt.
+        AtomicBoolean reachedTask = new AtomicBoolean();
         Consumer<Signal> onSigint = sig -> {
             int n = interrupts.incrementAndGet();
             try {
-                if (n == 1 && !task.done()) {
-                    loop.callSoonThreadsafe(() -> task.cancelInternal(null));
+                if (n == 1) {
+                    loop.callSoonThreadsafe(() -> {
+                        if (!task.done()) {
+                            task.cancelInternal(null);
+                            reachedTask.set(true);
+                        }
+                    });
                 } else if (n <= 2) {
                     loop.interruptWithKeyboardInterrupt();
                 } else {
@@ -35,7 +46,7 @@ final class RunnerSupport {
         try {
             return loop.runUntilComplete(task);
         } catch (CancelledError e) {
-            if (interrupts.get() > 0 && task.cancelled() && task.uncancel() == 0) {
+            if (interrupts.get() > 0 && task.cancelled() && task.uncancel() + (reachedTask.get() ? 0 : 1) == 0) {
                 throw keyboardInterrupt(e);
             }
             throw e;

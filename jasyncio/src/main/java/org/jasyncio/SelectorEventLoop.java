@@ -74,7 +74,24 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     private final Selector selector;
     @SuppressWarnings("unused") // through WAKE_STATE
     private volatile int wakeState;
-    private final Consumer<SelectionKey> onSelected = this::selected;
+    /**
+     * Keys the last select found ready. Their handlers run as one ready item queued after what
+     * was already ready and before the timers falling due, which is where asyncio's
+     * _process_events puts its reader and writer callbacks.
+     */
+    private final ArrayList<SelectionKey> selectedKeys = new ArrayList<>();
+    private final Consumer<SelectionKey> onSelected = selectedKeys::add;
+    private final ReadyItem ioEvents = new ReadyItem() {
+        @Override
+        void runReady() {
+            dispatchSelected();
+        }
+
+        @Override
+        public String toString() {
+            return "<I/O events of " + SelectorEventLoop.this + ">";
+        }
+    };
     /** True while select() dispatches keys: the selector cannot be flushed then. */
     private boolean inSelect;
     /** Keys of ChannelCallbacks left with no reader and no writer: cancelled at the next poll. */
@@ -154,6 +171,43 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
         } finally {
             inSelect = false;
             WAKE_STATE.setVolatile(this, AWAKE);
+        }
+    }
+
+    @Override
+    void queueIoEvents() {
+        ArrayList<SelectionKey> keys = selectedKeys;
+        int n = keys.size();
+        if (n == 0) {
+            return;
+        }
+        // Reader and writer callbacks (addReader, addWriter) are queued one by one as asyncio
+        // does; transports and servers run in the one batch item, at the place of the first.
+        int kept = 0;
+        boolean batchQueued = false;
+        for (int i = 0; i < n; i++) {
+            SelectionKey k = keys.get(i);
+            if (k.attachment() instanceof ChannelCallbacks) {
+                selected(k);
+            } else {
+                keys.set(kept++, k);
+                if (!batchQueued) {
+                    callSoon0(ioEvents);
+                    batchQueued = true;
+                }
+            }
+        }
+        keys.subList(kept, n).clear();
+    }
+
+    private void dispatchSelected() {
+        ArrayList<SelectionKey> keys = selectedKeys;
+        try {
+            for (int i = 0; i < keys.size(); i++) {
+                selected(keys.get(i));
+            }
+        } finally {
+            keys.clear();
         }
     }
 

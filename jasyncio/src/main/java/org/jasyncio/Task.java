@@ -108,6 +108,7 @@ public final class Task<T> extends Future<T> {
             r.coroClass = c instanceof VoidAdapter v ? v.body().getClass() : c.getClass();
         }
         r.sourceTraceback = sourceTraceback;
+        r.contextEntries = contextEntries();
     }
 
     // ---- public API ------------------------------------------------------------------
@@ -568,6 +569,10 @@ public final class Task<T> extends Future<T> {
             cancel0(cancelMessage, new CancelledError(cancelMessage, failure));
         } else {
             setException0(failure);
+            if (failure instanceof KeyboardInterrupt) {
+                markRetrieved(); // it leaves the loop: nobody needs to retrieve it
+                loop.raiseOutOfLoop(failure);
+            }
         }
         if (startedEagerly && firstStep) {
             coro = null; // asyncio 3.13 (gh-122332): an eager task done at once holds no coroutine

@@ -38,7 +38,16 @@ import java.time.Duration;
  * @since 0.1
  */
 public final class Timeout implements AutoCloseable {
-    private enum State { ENTERED, EXPIRING, EXPIRED, EXITED }
+    /** asyncio's timeouts._State, whose values its repr and errors show. */
+    private enum State {
+        ENTERED("active"), EXPIRING("expiring"), EXPIRED("expired"), EXITED("finished");
+
+        final String value;
+
+        State(String value) {
+            this.value = value;
+        }
+    }
 
     /**
      * The body of the lambda form that gets its scope, to {@linkplain #reschedule reschedule}
@@ -121,7 +130,7 @@ public final class Timeout implements AutoCloseable {
             throw new IllegalArgumentException("when must not be NaN");
         }
         if (state != State.ENTERED) {
-            throw new IllegalStateException("Cannot change state of " + state.name().toLowerCase() + " Timeout");
+            throw new IllegalStateException("Cannot change state of " + state.value + " Timeout");
         }
         loop.checkThread("Timeout.reschedule()");
         if (handler != null) {
@@ -218,8 +227,16 @@ public final class Timeout implements AutoCloseable {
         return e;
     }
 
+    /**
+     * asyncio's repr: {@code <Timeout [active] when=12.345>} ({@code when=None} without a
+     * deadline), {@code <Timeout [expired]>}, {@code <Timeout [finished]>}.
+     */
     @Override
     public String toString() {
-        return "<Timeout [" + state.name().toLowerCase() + "]" + (state == State.ENTERED ? " when=" + when() : "") + ">";
+        String when = "";
+        if (state == State.ENTERED) {
+            when = noDeadline ? " when=None" : " when=" + Math.round(when() * 1000) / 1000.0;
+        }
+        return "<Timeout [" + state.value + "]" + when + ">";
     }
 }

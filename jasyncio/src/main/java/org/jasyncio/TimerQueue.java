@@ -31,7 +31,7 @@ final class TimerQueue {
         while (i > 0) {
             int parent = (i - 1) >>> 1;
             TimerHandle p = heap[parent];
-            if (h.compareTo(p) >= 0) {
+            if (h.compareSchedule(p) >= 0) {
                 break;
             }
             heap[i] = p;
@@ -59,11 +59,11 @@ final class TimerQueue {
             int child = 2 * i + 1;
             TimerHandle c = heap[child];
             int right = child + 1;
-            if (right < size && heap[right].compareTo(c) < 0) {
+            if (right < size && heap[right].compareSchedule(c) < 0) {
                 child = right;
                 c = heap[child];
             }
-            if (h.compareTo(c) <= 0) {
+            if (h.compareSchedule(c) <= 0) {
                 break;
             }
             heap[i] = c;

@@ -2,12 +2,14 @@ package org.jasyncio;
 
 /**
  * A coroutine function that returns nothing; the same as {@link Coroutine} for bodies that
- * would otherwise end with {@code return null}. Every jasyncio function that takes a
- * {@code Coroutine} has an overload that takes this.
+ * would otherwise end with {@code return null}. The functions that take one coroutine
+ * ({@code run}, {@code createTask}, {@code waitFor}...) have an overload that takes this;
+ * {@code gather} does not, so that a mix of void and value lambdas cannot silently lose values:
+ * give it tasks.
  *
  * <pre>{@code
  * static void count() { System.out.println("One"); Asyncio.sleep(1); System.out.println("Two"); }
- * Asyncio.run(() -> Asyncio.gather(Count::count, Count::count, Count::count).await());
+ * Asyncio.run(() -> Asyncio.gather(createTask(Count::count), createTask(Count::count)).await());
  * }</pre>
  *
  * @since 0.1

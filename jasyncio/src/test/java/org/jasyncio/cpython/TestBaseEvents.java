@@ -175,8 +175,6 @@ class TestBaseEvents {
     }
 
     // CPython: test_base_events.py::BaseEventLoopTests::test_call_later_negative_delays
-    // known-failure: callLater rejects a negative delay (IllegalArgumentException); asyncio runs
-    // such a timer as soon as possible, in order of when
     @Test
     void testCallLaterNegativeDelays() {
         List<String> calls = new ArrayList<>();
@@ -305,9 +303,6 @@ class TestBaseEvents {
     static final class ShowStopper extends KeyboardInterrupt {}
 
     // CPython: test_base_events.py::BaseEventLoopTests::test_run_until_complete_loop_orphan_future_close_loop
-    // known-failure: a callback's KeyboardInterrupt goes to the exception handler like any other
-    // Throwable; asyncio lets SystemExit and KeyboardInterrupt leave the loop
-    @Tag("known-failure")
     @Test
     void testRunUntilCompleteLoopOrphanFutureCloseLoop() throws Exception {
         // Deviation: ShowStopper extends KeyboardInterrupt (CPython: SystemExit)
@@ -538,9 +533,6 @@ class TestBaseEvents {
     }
 
     // CPython: test_base_events.py::BaseEventLoopTests::test_create_named_task_with_custom_factory
-    // known-failure: createTask passes the name to the factory only; a factory that ignores it
-    // leaves the task named Task-N, where asyncio's create_task names the task it gets back
-    @Tag("known-failure")
     @Test
     void testCreateNamedTaskWithCustomFactory() throws Exception {
         // CPython's factory ignores the name; create_task names the task afterwards

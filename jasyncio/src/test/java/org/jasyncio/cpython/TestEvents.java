@@ -109,9 +109,6 @@ class TestEvents {
     }
 
     // CPython: test_events.py::EventLoopTestsMixin::test_call_soon_threadsafe
-    // known-failure: callSoonThreadsafe on a loop that is not running queues to the inbox, which
-    // the next iteration drains after the callbacks already ready, so a later callSoon runs first;
-    // asyncio appends both to the one ready queue, in call order
     @Test
     void testCallSoonThreadsafe() throws Exception {
         List<String> results = Collections.synchronizedList(new ArrayList<>());
@@ -136,9 +133,6 @@ class TestEvents {
     }
 
     // CPython: test_events.py::EventLoopTestsMixin::test_call_soon_threadsafe_same_thread
-    // known-failure: callSoonThreadsafe on a loop that is not running queues to the inbox, which
-    // the next iteration drains after the callbacks already ready, so a later callSoon runs first;
-    // asyncio appends both to the one ready queue, in call order
     @Test
     void testCallSoonThreadsafeSameThread() {
         List<String> results = new ArrayList<>();
@@ -347,8 +341,6 @@ class TestEvents {
     }
 
     // CPython: test_events.py::HandleTests::test_handle_repr_debug
-    // known-failure: Debug.isInternal takes org.jasyncio.cpython.Test* classes for library frames
-    // (it only spares classes whose name ends in Test/Tests), so "created at" names a JUnit frame
     @Test
     void testHandleReprDebug() {
         loop.setDebug(true);
@@ -365,8 +357,6 @@ class TestEvents {
     }
 
     // CPython: test_events.py::HandleTests::test_handle_source_traceback
-    // known-failure: Debug.isInternal takes org.jasyncio.cpython.Test* classes for library frames,
-    // so the source traceback starts at JUnit, not at this test method
     @Test
     void testHandleSourceTraceback() {
         loop.setDebug(true);
@@ -385,8 +375,6 @@ class TestEvents {
     // ---- TimerTests ----------------------------------------------------------------------
 
     // CPython: test_events.py::TimerTests::test_hash
-    // known-failure: TimerHandle keeps Object's identity hashCode; asyncio hashes a timer by its when
-    @Tag("known-failure")
     @Test
     void testHash() {
         double when = loop.time() + 1.5;
@@ -425,8 +413,6 @@ class TestEvents {
     }
 
     // CPython: test_events.py::TimerTests::test_timer_repr_debug
-    // known-failure: Debug.isInternal takes org.jasyncio.cpython.Test* classes for library frames,
-    // so "created at" names a JUnit frame
     @Test
     void testTimerReprDebug() {
         loop.setDebug(true);
@@ -439,9 +425,6 @@ class TestEvents {
     }
 
     // CPython: test_events.py::TimerTests::test_timer_comparison
-    // known-failure: TimerHandle is neither Comparable nor value-equal; asyncio orders timers by
-    // when and calls two live timers with the same when and callback equal
-    @Tag("known-failure")
     @Test
     @SuppressWarnings("unchecked")
     void testTimerComparison() {

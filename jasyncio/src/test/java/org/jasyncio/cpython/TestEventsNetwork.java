@@ -850,8 +850,6 @@ class TestEventsNetwork {
     }
 
     // CPython: test_events.py::EventLoopTestsMixin::test_datagram_send_to_non_listening_address
-    // known-failure: jasyncio calls protocol callbacks inline while it dispatches the selector's keys, before the ready queue, so datagramReceived runs before the waiting task's first step made its future (NPE, then a 10 s timeout); asyncio queues the I/O callback after the task's step
-    @Tag("known-failure")
     @Test
     void testDatagramSendToNonListeningAddress() throws Exception {
         // See CPython issues 91227 and 88906: after a send to an address nobody listens on, the

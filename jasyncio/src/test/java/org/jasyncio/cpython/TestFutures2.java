@@ -57,8 +57,6 @@ class TestFutures2 {
     }
 
     // CPython: test_futures2.py::FutureTests::test_task_exc_handler_correct_context
-    @Tag("known-failure")
-    // known-failure: "Task exception was never retrieved" is reported from the loop's GC poll in the loop's context; asyncio calls the handler in the task's context
     @Test
     void testTaskExcHandlerCorrectContext() throws Exception {
         runVirtual(() -> {

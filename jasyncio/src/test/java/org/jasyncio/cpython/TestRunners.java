@@ -112,9 +112,6 @@ class TestRunners {
     }
 
     // CPython: test_runners.py::RunTests::test_asyncio_run_reports_hanging_tasks_errors
-    // known-failure: run() stops the loop as soon as the main task finishes (asyncio stops it one
-    // iteration later, from a done callback), so a task created just before never ran its first
-    // step; cancelled unstarted, its body never runs and no shutdown error is reported
     @Test
     void testAsyncioRunReportsHangingTasksErrors() throws Exception {
         List<Task<Void>> loTask = new ArrayList<>();
@@ -149,9 +146,6 @@ class TestRunners {
     }
 
     // CPython: test_runners.py::RunTests::test_asyncio_run_closes_gens_after_hanging_tasks_errors
-    // known-failure: run() stops the loop as soon as the main task finishes (asyncio stops it one
-    // iteration later, from a done callback), so a task created just before never ran its first
-    // step; cancelled unstarted, its body never runs and no generator is created
     @Test
     void testAsyncioRunClosesGensAfterHangingTasksErrors() {
         List<AsyncGenerator<Integer>> spinner = new ArrayList<>();
@@ -359,11 +353,6 @@ class TestRunners {
     }
 
     // CPython: test_runners.py::RunnerTests::test_interrupt_cancelled_task
-    // known-failure: the SIGINT reaches the runner on the JVM's signal thread, sometimes after the
-    // main task already ended cancelled, and then the runner raises KeyboardInterrupt (flaky);
-    // asyncio's handler runs right after interrupt_self(), while the task is not done yet, so it
-    // only adds a second cancel request and run() raises CancelledError
-    @Tag("known-failure")
     @Test
     void testInterruptCancelledTask() throws Exception {
         String out = forkProbe("cancelled_task");

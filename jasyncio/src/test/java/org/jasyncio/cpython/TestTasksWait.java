@@ -531,8 +531,6 @@ class TestTasksWait {
     }
 
     // CPython: test_tasks.py::BaseTaskTests::test_baseexception_during_cancel
-    @Tag("known-failure")
-    // known-failure: a KeyboardInterrupt raised by a task body becomes the task's exception but is not re-raised out of the loop; asyncio's Task.__step re-raises KeyboardInterrupt/SystemExit out of run_once
     @Test
     void testBaseexceptionDuringCancel() throws Exception {
         // Deviation: Java has no SystemExit; KeyboardInterrupt, the other BaseException asyncio's

@@ -56,9 +56,6 @@ class TestWaitFor {
     }
 
     // CPython: test_waitfor.py::AsyncioWaitForTest::test_asyncio_wait_for_cancelled
-    // known-failure: waitFor(coroutine) runs the coroutine in a task of its own, and a cancel that comes
-    // before that task's first step means the coroutine never runs; asyncio (3.12+) awaits the coroutine
-    // inline, so the cancellation lands inside it and SlowTask ignores it
     @Test
     void testAsyncioWaitForCancelled() throws Exception {
         SlowTask t = new SlowTask();
@@ -108,8 +105,6 @@ class TestWaitFor {
     }
 
     // CPython: test_waitfor.py::AsyncioWaitForTest::test_wait_for_timeout_less_then_0_or_0
-    // known-failure: waitFor(fut, -1) throws IllegalArgumentException; asyncio treats a negative timeout
-    // as 0 (the timeout=0 half of this test passes)
     @Test
     void testWaitForTimeoutLessThen0Or0() throws Exception {
         TestLoops.runVirtual(() -> {

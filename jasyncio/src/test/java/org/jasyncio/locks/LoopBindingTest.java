@@ -44,7 +44,7 @@ class LoopBindingTest {
                 new Case("Event", new Event(), p -> {
                     Event e = (Event) p;
                     e.clear();
-                    if (Asyncio.currentTask() != null) {
+                    if (Thread.currentThread().isVirtual()) { // inside a task
                         Asyncio.createTask(e::set);
                     }
                     e.await();

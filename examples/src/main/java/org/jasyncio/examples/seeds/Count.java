@@ -33,11 +33,14 @@ import static org.jasyncio.Asyncio.*;
  * <tr><td>{@code print('Two')}</td><td>{@code System.out.println("Two");}</td></tr>
  * <tr><td>{@code async def main():}</td><td>{@code static void main() throws Exception}</td></tr>
  * <tr><td>{@code await asyncio.gather(count(), count(), count())}</td>
- *     <td>{@code gather(Count::count, Count::count, Count::count).await();}</td></tr>
+ *     <td>{@code gather(createTask(Count::count), createTask(Count::count), createTask(Count::count)).await();}</td></tr>
  * <tr><td>{@code asyncio.run(main())}</td><td>{@code run(() -> main());}</td></tr>
  * </table>
  *
- * <p>{@code gather} wraps each coroutine in a task and returns a future of their results;
+ * <p>{@code count()} returns nothing, so each goes to {@code gather} as a task, which is what
+ * asyncio's {@code gather} makes of a coroutine (jasyncio has no {@code gather} of void lambdas:
+ * it would silently drop the values of lambdas that return one). {@code gather} returns a
+ * future of their results;
  * {@code await()} on it is Python's {@code await}. The coroutine {@code main()} overloads
  * the program's {@code main(String[])}; {@code run(() -> main())} picks it without
  * ambiguity, as {@code asyncio.run(main())} reads.
@@ -52,7 +55,7 @@ public final class Count {
     }
 
     static void main() throws Exception {
-        gather(Count::count, Count::count, Count::count).await();
+        gather(createTask(Count::count), createTask(Count::count), createTask(Count::count)).await();
     }
 
     /**

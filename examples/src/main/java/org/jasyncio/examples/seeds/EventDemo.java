@@ -70,7 +70,7 @@ import org.jasyncio.locks.Event;
  * <tr><td>{@code loop.call_later(1, functools.partial(set_event, event))}</td>
  *     <td>{@code loop.callLater(1, () -> setEvent(event));}</td></tr>
  * <tr><td>{@code await asyncio.gather(coro1(event), coro2(event))}</td>
- *     <td>{@code gather(() -> coro1(event), () -> coro2(event)).await();}</td></tr>
+ *     <td>{@code gather(createTask(() -> coro1(event)), createTask(() -> coro2(event))).await();}</td></tr>
  * <tr><td>{@code print("event end state: {}".format(event.is_set()))}</td>
  *     <td>{@code System.out.println("event end state: %s".formatted(event.isSet()));}</td></tr>
  * <tr><td>{@code event_loop = asyncio.get_event_loop()}</td><td>{@code EventLoop eventLoop = newEventLoop();}</td></tr>
@@ -112,7 +112,7 @@ public final class EventDemo {
 
         loop.callLater(1, () -> setEvent(event));
 
-        gather(() -> coro1(event), () -> coro2(event)).await();
+        gather(createTask(() -> coro1(event)), createTask(() -> coro2(event))).await();
         System.out.println("event end state: %s".formatted(event.isSet()));
     }
 

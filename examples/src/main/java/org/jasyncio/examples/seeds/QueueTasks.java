@@ -56,7 +56,10 @@ public final class QueueTasks {
             for (int item : List.of(2, 5, 10, 15, 20)) {
                 work.put(item);
             }
-            gather(() -> task("Async1", work), () -> task("Async2", work), () -> task("Async3", work)).await();
+            // the workers return nothing: they go to gather() as tasks (a gather of void lambdas
+            // would drop values, so jasyncio has none)
+            gather(createTask(() -> task("Async1", work)), createTask(() -> task("Async2", work)),
+                    createTask(() -> task("Async3", work))).await();
             work.join(); // every item was taken and finished
         });
     }
