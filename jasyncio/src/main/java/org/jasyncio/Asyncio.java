@@ -786,6 +786,10 @@ public final class Asyncio {
      * String r = shield(task).await();   // a cancel of this task leaves `task` running
      * }</pre>
      *
+     * <p>If {@code aw} fails after the outer future was cancelled, its exception is left
+     * unretrieved, so the loop reports it once ("exception was never retrieved"), as asyncio
+     * 3.14 does, instead of losing it.
+     *
      * @param <T> the result type
      * @param aw a future or coroutine; not {@code null}
      * @return the outer future, or {@code aw} itself when it is already done
@@ -801,9 +805,8 @@ public final class Asyncio {
         Future<T> outer = new Future<>(loop);
         Consumer<Future<T>> innerDone = in -> {
             if (outer.cancelled()) {
-                if (!in.cancelled()) {
-                    in.markRetrieved();
-                }
+                // asyncio 3.14: a failure nobody will see through the cancelled outer future is
+                // left unretrieved, so it is reported once ("exception was never retrieved")
                 return;
             }
             if (in.cancelled()) {

@@ -350,6 +350,26 @@ class AsyncioSemanticsTest {
     }
 
     @Test
+    void shieldReportsAnInnerFailureOnceWhenTheOuterWasCancelled() throws Exception {
+        List<ExceptionContext> reports = new ArrayList<>();
+        EventLoop loop = TestLoops.virtualTimeLoop();
+        loop.setExceptionHandler((l, ctx) -> reports.add(ctx));
+        loop.runUntilComplete(() -> {
+            Task<Void> inner = createTask(() -> {
+                sleep(1);
+                throw new IllegalStateException("inner failed");
+            });
+            Future<Void> outer = shield(inner);
+            outer.cancel();
+            sleep(2);
+            assertTrue(inner.done());
+        });
+        loop.close();
+        assertEquals(1, reports.size(), reports.toString());
+        assertEquals("inner failed", reports.get(0).exception().getMessage());
+    }
+
+    @Test
     void currentTaskWithoutARunningLoopThrows() {
         IllegalStateException e = assertThrows(IllegalStateException.class, Asyncio::currentTask);
         assertEquals("no running event loop", e.getMessage());

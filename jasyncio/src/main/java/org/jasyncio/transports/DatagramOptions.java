@@ -43,7 +43,9 @@ public final class DatagramOptions {
 
     /**
      * Returns a copy that sets {@code SO_BROADCAST} or not, to send to broadcast
-     * addresses; asyncio's {@code allow_broadcast}.
+     * addresses; asyncio's {@code allow_broadcast}. As in asyncio, a broadcast endpoint with
+     * a remote address is not connected to it: {@code sendto(data, null)} sends there, and
+     * datagrams are received from any host (there is then no {@code "peername"}).
      *
      * @param on whether to set it
      * @return the copy

@@ -210,9 +210,6 @@ class TestBaseEventsNetwork {
     }
 
     // CPython: test_base_events.py::BaseEventLoopWithSelectorTests::test_create_datagram_endpoint_allow_broadcast
-    // known-failure: createDatagramEndpoint always connects the socket to the remote address;
-    // asyncio leaves it unconnected when allow_broadcast is set (sock_connect is not called)
-    @Tag("known-failure")
     @Test
     void testCreateDatagramEndpointAllowBroadcast() throws Exception {
         run(() -> {

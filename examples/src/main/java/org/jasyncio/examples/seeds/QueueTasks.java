@@ -1,5 +1,6 @@
 package org.jasyncio.examples.seeds;
 
+import static org.jasyncio.Asyncio.createTask;
 import static org.jasyncio.Asyncio.gather;
 import static org.jasyncio.Asyncio.run;
 import static org.jasyncio.Asyncio.sleep;

@@ -73,7 +73,8 @@ public final class DatagramEndpoints {
             if (local != null) {
                 ch.bind(local);
             }
-            if (remote != null) {
+            if (remote != null && !options.allowBroadcast()) {
+                // asyncio does not connect a broadcast socket: replies may come from any host
                 ch.connect(remote);
             }
             protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");

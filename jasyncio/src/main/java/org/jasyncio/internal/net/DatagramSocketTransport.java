@@ -26,6 +26,8 @@ final class DatagramSocketTransport extends SelectorTransport implements Datagra
 
     private final DatagramChannel ch;
     private final SocketAddress remote;
+    /** Connected to {@link #remote}; a broadcast endpoint is not, and sends to it with send(). */
+    private final boolean connected;
     private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
     private long bufferSize;
 
@@ -34,9 +36,10 @@ final class DatagramSocketTransport extends SelectorTransport implements Datagra
         super(io, ch, protocol, null);
         this.ch = ch;
         this.remote = remote;
+        this.connected = ch.isConnected();
         extra.put("socket", ch);
         extra.put("sockname", ch.getLocalAddress());
-        if (remote != null) {
+        if (remote != null && connected) {
             extra.put("peername", remote);
         }
         register();
@@ -118,7 +121,7 @@ final class DatagramSocketTransport extends SelectorTransport implements Datagra
             if (address != null && !address.equals(remote)) {
                 throw new IllegalArgumentException("Invalid address: must be null or " + remote + ", got " + address);
             }
-            address = null;
+            address = connected ? null : remote;
         } else if (address == null) {
             throw new IllegalArgumentException("this endpoint has no remote address: give the destination");
         }
