@@ -33,7 +33,7 @@ final class AsCompleted<T> implements Iterable<Future<T>>, Iterator<Future<T>> {
             f.addInternalCallback(onDone);
         }
         if (!todo.isEmpty() && timeout != Double.POSITIVE_INFINITY) {
-            timeoutHandle = loop.callLaterInternal(BaseEventLoop.secondsToNanos(timeout), this::handleTimeout);
+            timeoutHandle = loop.callLaterInternal(Seconds.secondsToNanos(timeout), this::handleTimeout);
         }
     }
 

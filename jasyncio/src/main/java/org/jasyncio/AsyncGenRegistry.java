@@ -2,14 +2,12 @@ package org.jasyncio;
 
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 
-import org.jasyncio.internal.LoopInternals;
+import org.jasyncio.internal.AttachmentKey;
+import org.jasyncio.internal.LoopAttachment;
 
 /**
  * The loop-side bookkeeping of async generators: asyncio's {@code _asyncgens} set, the
@@ -20,32 +18,25 @@ import org.jasyncio.internal.LoopInternals;
  * holds the generator's state strongly (so its suspended producer task is never reported as
  * "destroyed but pending"), and a {@link Cleaner} watches the user's handle: when the handle
  * becomes unreachable, the generator is closed in a new task, as asyncio's
- * {@code _asyncgen_finalizer_hook} does. A loop's registry, and its shutdown hook, exist
- * only while it has open generators.
+ * {@code _asyncgen_finalizer_hook} does. A loop's registry is its attachment, made with its
+ * first generator.
  */
-final class AsyncGenRegistry {
+final class AsyncGenRegistry implements LoopAttachment {
+    private static final AttachmentKey<AsyncGenRegistry> KEY =
+            new AttachmentKey<>("async generators", l -> new AsyncGenRegistry());
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "jasyncio-asyncgen-finalizer");
         t.setDaemon(true);
         return t;
     });
-    private static final Map<EventLoop, AsyncGenRegistry> REGISTRIES = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final Set<AsyncGenState<?>> open = new LinkedHashSet<>();
-    private final Runnable hook = this::shutdownAsyncgens;
 
     private AsyncGenRegistry() {}
 
     /** Called on the loop thread when a generator's producer starts. */
     static void register(AsyncGenState<?> state, AsyncGenerator<?> handle) {
-        BaseEventLoop loop = state.loop;
-        AsyncGenRegistry r = REGISTRIES.get(loop);
-        if (r == null) {
-            r = new AsyncGenRegistry();
-            REGISTRIES.put(loop, r);
-            LoopInternals.get().addShutdownHook(loop, r.hook);
-        }
-        r.open.add(state);
+        state.loop.attachments.get(KEY).open.add(state);
         Cleaner.Cleanable c = CLEANER.register(handle, new Finalizer(state));
         state.deregister = c::clean;
     }
@@ -57,17 +48,15 @@ final class AsyncGenRegistry {
             state.deregister = null;
             d.run(); // the finalizer sees the generator finished and does nothing
         }
-        BaseEventLoop loop = state.loop;
-        AsyncGenRegistry r = REGISTRIES.get(loop);
-        if (r != null && r.open.remove(state) && r.open.isEmpty()) {
-            REGISTRIES.remove(loop);
-            LoopInternals.get().removeShutdownHook(loop, r.hook);
+        AsyncGenRegistry r = state.loop.attachments.peek(KEY);
+        if (r != null) {
+            r.open.remove(state);
         }
     }
 
     /** The open generators of {@code loop}, for tests and debugging. */
     static List<AsyncGenState<?>> open(EventLoop loop) {
-        AsyncGenRegistry r = REGISTRIES.get(loop);
+        AsyncGenRegistry r = ((BaseEventLoop) loop).attachments.peek(KEY);
         return r == null ? List.of() : new ArrayList<>(r.open);
     }
 
@@ -76,7 +65,9 @@ final class AsyncGenRegistry {
      * own task, and waits for them all; failures go to the loop's exception handler. Runs
      * inside a task, from {@link Runner#close()}.
      */
-    private void shutdownAsyncgens() {
+    /** asyncio's shutdown_asyncgens: every generator still open is closed, in a task each. */
+    @Override
+    public void loopShuttingDown() {
         List<AsyncGenState<?>> toClose = new ArrayList<>(open);
         if (toClose.isEmpty()) {
             return;

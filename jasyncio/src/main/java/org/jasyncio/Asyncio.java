@@ -13,8 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
-import org.jasyncio.internal.LoopInternals;
-
 /**
  * asyncio's module-level functions: run a program, sleep, create and combine tasks, set
  * deadlines, and cross between the loop and other threads. Import them statically:
@@ -54,45 +52,6 @@ import org.jasyncio.internal.LoopInternals;
  * @since 0.1
  */
 public final class Asyncio {
-    static {
-        LoopInternals.install(new LoopInternals() {
-            @Override
-            public EventLoop runningLoop() {
-                return BaseEventLoop.runningLoop();
-            }
-
-            @Override
-            public Task<?> currentTaskOrNull() {
-                return Task.current();
-            }
-
-            @Override
-            public void checkThread(EventLoop loop, String what) {
-                ((BaseEventLoop) loop).checkThread(what);
-            }
-
-            @Override
-            public boolean onLoopThread(EventLoop loop) {
-                return ((BaseEventLoop) loop).onLoopThread();
-            }
-
-            @Override
-            public void addShutdownHook(EventLoop loop, Runnable hook) {
-                ((BaseEventLoop) loop).shutdownHooks.add(hook);
-            }
-
-            @Override
-            public void removeShutdownHook(EventLoop loop, Runnable hook) {
-                ((BaseEventLoop) loop).shutdownHooks.remove(hook);
-            }
-
-            @Override
-            public void addCloseHook(EventLoop loop, Runnable hook) {
-                ((BaseEventLoop) loop).closeHooks.add(hook);
-            }
-        });
-    }
-
     private Asyncio() {}
 
     // =====================================================================================
@@ -177,7 +136,7 @@ public final class Asyncio {
      * @throws IllegalStateException (asyncio's {@code RuntimeError}) if no loop runs here
      */
     public static EventLoop getRunningLoop() {
-        BaseEventLoop l = BaseEventLoop.runningLoop();
+        BaseEventLoop l = RunningLoops.current();
         if (l == null) {
             throw new IllegalStateException("no running event loop");
         }
@@ -185,7 +144,7 @@ public final class Asyncio {
     }
 
     static BaseEventLoop loop(String what) {
-        BaseEventLoop l = BaseEventLoop.runningLoop();
+        BaseEventLoop l = RunningLoops.current();
         if (l == null) {
             throw new IllegalStateException(what + " needs a running event loop, and none runs on thread '"
                     + Thread.currentThread().getName() + "'");
@@ -234,13 +193,13 @@ public final class Asyncio {
      * @throws CancelledError if the task is cancelled meanwhile
      */
     public static <T> T sleep(double delay, T result) {
-        BaseEventLoop.checkSeconds(delay, "delay");
+        Seconds.checkSeconds(delay, "delay");
         Task<?> t = task("sleep()");
         if (delay <= 0) {
             t.yieldNow();
             return result;
         }
-        return sleepNanos(t, BaseEventLoop.secondsToNanos(delay), result);
+        return sleepNanos(t, Seconds.secondsToNanos(delay), result);
     }
 
     /**
@@ -257,7 +216,7 @@ public final class Asyncio {
             t.yieldNow();
             return;
         }
-        sleepNanos(t, BaseEventLoop.nanos(delay), null);
+        sleepNanos(t, Seconds.nanos(delay), null);
     }
 
     private static <T> T sleepNanos(Task<?> t, long nanos, T result) {
@@ -358,7 +317,7 @@ public final class Asyncio {
      */
     public static Task<?> currentTask() {
         Task<?> t = Task.current();
-        if (t == null && BaseEventLoop.runningOnThisThread() == null) {
+        if (t == null && RunningLoops.onThisThread() == null) {
             throw new IllegalStateException("no running event loop");
         }
         return t;
@@ -384,7 +343,7 @@ public final class Asyncio {
      * @throws IllegalStateException if no loop runs here
      */
     public static Set<Task<?>> allTasks() {
-        return loop("allTasks()").allTasks();
+        return loop("allTasks()").tasks.allTasks();
     }
 
     /**
@@ -398,7 +357,7 @@ public final class Asyncio {
     public static Set<Task<?>> allTasks(EventLoop loop) {
         BaseEventLoop l = (BaseEventLoop) loop;
         l.checkThread("allTasks()");
-        return l.allTasks();
+        return l.tasks.allTasks();
     }
 
     /**
@@ -585,7 +544,7 @@ public final class Asyncio {
         if (aws.isEmpty()) {
             throw new IllegalArgumentException("Set of Tasks/Futures is empty.");
         }
-        BaseEventLoop.checkSeconds(timeout, "timeout");
+        Seconds.checkSeconds(timeout, "timeout");
         Task<?> task = task("wait()");
         BaseEventLoop loop = task.loop;
         Set<Future<T>> fs = new LinkedHashSet<>();
@@ -594,7 +553,7 @@ public final class Asyncio {
         }
         Future<Void> waiter = loop.createFuture();
         TimerHandle timeoutHandle = timeout == Double.POSITIVE_INFINITY ? null
-                : loop.callLaterInternal(BaseEventLoop.secondsToNanos(timeout), () -> waiter.trySetResult(null));
+                : loop.callLaterInternal(Seconds.secondsToNanos(timeout), () -> waiter.trySetResult(null));
         int[] counter = {fs.size()};
         Consumer<Future<T>> onCompletion = f -> {
             counter[0]--;
@@ -653,7 +612,7 @@ public final class Asyncio {
      */
     public static <T> T waitFor(Awaitable<T> aw, double timeout) throws Exception {
         Objects.requireNonNull(aw, "aw");
-        BaseEventLoop.checkSeconds(timeout, "timeout");
+        Seconds.checkSeconds(timeout, "timeout");
         Task<?> task = task("waitFor()");
         if (aw instanceof Future<T> f && f.loop != task.loop) {
             throw new IllegalArgumentException("The future " + f + " belongs to a different loop");
@@ -718,7 +677,7 @@ public final class Asyncio {
      * @throws Exception whatever {@code aw} raises
      */
     public static <T> T waitFor(Awaitable<T> aw, Duration timeout) throws Exception {
-        return waitFor(aw, BaseEventLoop.nanos(timeout) / 1e9);
+        return waitFor(aw, Seconds.nanos(timeout) / 1e9);
     }
 
     private static void cancelAndWait(Future<?> fut) {
@@ -768,7 +727,7 @@ public final class Asyncio {
      */
     @SuppressWarnings("unchecked")
     public static <T> Iterable<Future<T>> asCompleted(Collection<? extends Awaitable<? extends T>> aws, double timeout) {
-        BaseEventLoop.checkSeconds(timeout, "timeout");
+        Seconds.checkSeconds(timeout, "timeout");
         BaseEventLoop loop = loop("asCompleted()");
         List<Future<T>> fs = new ArrayList<>();
         for (Awaitable<? extends T> aw : aws) {
@@ -857,7 +816,7 @@ public final class Asyncio {
      * @throws IllegalStateException if called outside a task
      */
     public static Timeout timeout(double delay) {
-        BaseEventLoop.checkSeconds(delay, "delay");
+        Seconds.checkSeconds(delay, "delay");
         Task<?> t = task("timeout()");
         double when = delay == Double.POSITIVE_INFINITY ? delay : t.loop.time() + delay;
         return new Timeout(t, when, "timeout of " + delay + " seconds expired", false);
@@ -870,7 +829,7 @@ public final class Asyncio {
      * @throws IllegalStateException if called outside a task
      */
     public static Timeout timeout(Duration delay) {
-        return timeout(BaseEventLoop.nanos(delay) / 1e9);
+        return timeout(Seconds.nanos(delay) / 1e9);
     }
 
     /**
@@ -924,7 +883,7 @@ public final class Asyncio {
      */
     public static <T> T timeout(double delay, Timeout.Body<T> body) throws Exception {
         Objects.requireNonNull(body, "body");
-        BaseEventLoop.checkSeconds(delay, "delay");
+        Seconds.checkSeconds(delay, "delay");
         Task<?> t = task("timeout()");
         double when = delay == Double.POSITIVE_INFINITY ? delay : t.loop.time() + delay;
         return Timeout.run(t, when, "timeout of " + delay + " seconds expired", body);
@@ -1033,6 +992,7 @@ public final class Asyncio {
                 Task<T> t = l.createTask(coro, null, null);
                 task[0] = t;
                 t.addInternalCallback(f -> Bridges.complete(f, cf));
+                l.threadsafeCalls.add(cf, t);
             } catch (Throwable e) {
                 // as asyncio: the caller's future fails, and the error is raised in the callback
                 // too, so the loop's exception handler sees it

@@ -1,50 +1,30 @@
 package org.jasyncio;
 
 import java.lang.System.Logger.Level;
-import java.lang.ref.ReferenceQueue;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.jasyncio.internal.LoomSupport;
+import org.jasyncio.internal.LoopInternals;
 
 /**
- * The event loop without its I/O mechanism: ready queue, timers, the thread-safe inbox,
- * task scheduling, executors, errors and debug mode; CPython's {@code BaseEventLoop}.
- * {@link SelectorEventLoop} adds the selector.
+ * The scheduler: ready queue, timers, the thread-safe inbox, task steps, running, stopping
+ * and closing; CPython's {@code BaseEventLoop._run_once} and friends. The I/O mechanism is a
+ * {@link Poller} strategy; the loop's services (task registry, executor, signal handlers,
+ * attachments) are objects it owns; {@link SelectorEventLoop} adds the API on top. See
+ * docs/ARCHITECTURE.md, "The loop's parts".
  */
 abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLoop {
-    /** asyncio's _MIN_SCHEDULED_TIMER_HANDLES and _MIN_CANCELLED_TIMER_HANDLES_FRACTION. */
-    private static final int MIN_SCHEDULED_TIMERS = 100;
     /** One clock origin for every loop, so that loop times are comparable and small. */
     static final long CLOCK_ORIGIN = System.nanoTime();
-
-    private static volatile BaseEventLoop[] running = new BaseEventLoop[0];
-    private static final ThreadLocal<BaseEventLoop> RUNNING_HERE = new ThreadLocal<>();
 
     // ---- state touched only by the loop thread (or any one thread while not running) ----
     final ReadyQueue ready = new ReadyQueue();
     /** Eager task starts: run right after the current step, outside the iteration's count. */
     private final ReadyQueue runNext = new ReadyQueue();
     private final TimerQueue timers = new TimerQueue();
-    private int cancelledTimers;
-    private long timerSeq;
     /** The task whose step is running, or null. */
     Task<?> current;
     /** The context of the callback that is running, or null. */
@@ -53,101 +33,69 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     long taskCounter;
     private int eagerRoute;
     private Task<?> eagerChild;
-    /** Tasks that have not suspended yet (not started, or running their first step). */
-    private Task<?> liveHead;
-    /** Suspended tasks and failed futures, weakly. */
-    private final LoopRef registry = new LoopRef();
-    private final ReferenceQueue<Future<?>> refQueue = new ReferenceQueue<>();
-    private TaskFactory taskFactory = TaskFactory.DEFAULT;
-    private ExceptionHandler exceptionHandler;
-    private ExecutorService defaultExecutor;
-    private boolean executorShutdownCalled;
-    /** Hooks run by Runner/run() at shutdown, e.g. async generators (sync issue). */
-    final List<Runnable> shutdownHooks = new ArrayList<>();
-    /** Hooks run by close(): release what the loop owns outside its selector (subprocesses, issue 5). */
-    final List<Runnable> closeHooks = new ArrayList<>();
+    /** Its tasks and unretrieved failures. */
+    final TaskRegistry tasks = new TaskRegistry(this);
+    /** The default executor. */
+    final LoopExecutor executor = new LoopExecutor(this);
+    /** What the loop carries for jasyncio's other parts: subprocess children, async generators. */
+    final LoopAttachments attachments = new LoopAttachments(this);
+
+    /** What the loop waits in for I/O; its clock. */
+    final Poller poller;
 
     // ---- state shared with other threads ----
     final Inbox inbox = new Inbox();
     volatile Thread owner;
-    private volatile boolean stopping;
+    /** stop() was called on the loop thread (or its request arrived through the inbox). */
+    private boolean stopping;
     private volatile boolean closed;
     volatile boolean debug;
-    private volatile long slowCallbackNanos = 100_000_000L;
+    /** Debug mode's threshold for "Executing ... took ... seconds". */
+    volatile long slowCallbackNanos = 100_000_000L;
     /** Set from the signal thread by a runner's second Ctrl-C. */
-    private volatile boolean keyboardInterrupt;
     /**
      * A KeyboardInterrupt raised by a callback or a task's step: asyncio lets it leave
      * run_once at once, so the iteration stops and runForever() raises it. Loop thread only.
      */
     private Throwable baseError;
     private Throwable lastBaseError;
-    private final java.util.Map<Signal, SignalHandlerEntry> signalHandlers = new java.util.EnumMap<>(Signal.class);
-    private static final java.util.Map<Signal, BaseEventLoop> SIGNAL_OWNERS = new java.util.EnumMap<>(Signal.class);
+    /** Its signal handlers. */
+    final SignalHandlers signals = new SignalHandlers(this);
+    /** The runCoroutineThreadsafe futures still waiting for their task. */
+    final ThreadsafeCalls threadsafeCalls = new ThreadsafeCalls();
 
-    private record SignalHandlerEntry(Runnable callback, Context context,
-            java.util.function.Consumer<Signal> listener) {}
+    static {
+        LoopInternals.install(new CoreInternals());
+    }
 
-    BaseEventLoop() {
+    /**
+     * Makes a loop on the NIO poller, with a real clock or a virtual one (tests).
+     *
+     * @param virtualTime whether the clock jumps to the next timer when nothing is ready
+     */
+    BaseEventLoop(boolean virtualTime) {
         LoomSupport.check();
         this.debug = Debug.defaultDebug();
+        NioPoller nio = new NioPoller(this);
+        this.poller = virtualTime ? new VirtualTimePoller(nio) : nio;
     }
 
     // =====================================================================================
-    // The running-loop registry
-    // =====================================================================================
-
-    static BaseEventLoop[] runningLoops() {
-        return running;
-    }
-
-    static BaseEventLoop runningOnThisThread() {
-        return RUNNING_HERE.get();
-    }
-
-    /** The loop running the calling task or callback, or null. */
-    static BaseEventLoop runningLoop() {
-        Task<?> t = Task.current();
-        if (t != null) {
-            return t.loop;
-        }
-        return Thread.currentThread().isVirtual() ? null : RUNNING_HERE.get();
-    }
-
-    private static synchronized void addRunning(BaseEventLoop loop) {
-        BaseEventLoop[] a = Arrays.copyOf(running, running.length + 1);
-        a[a.length - 1] = loop;
-        running = a;
-    }
-
-    private static synchronized void removeRunning(BaseEventLoop loop) {
-        List<BaseEventLoop> l = new ArrayList<>(Arrays.asList(running));
-        l.remove(loop);
-        running = l.toArray(new BaseEventLoop[0]);
-    }
-
-    // =====================================================================================
-    // The I/O mechanism (SelectorEventLoop)
+    // The I/O mechanism: a strategy, not a subclass
     // =====================================================================================
 
     /** Nanoseconds on the loop's clock. */
-    abstract long nanoTime();
+    final long nanoTime() {
+        return poller.nanoTime();
+    }
 
-    /**
-     * Waits for I/O at most {@code timeoutNanos} (0: do not wait, negative: until woken)
-     * and queues the handlers of ready channels. Must return early when {@link #wakeup()}
-     * is called or the inbox is not empty.
-     */
-    abstract void poll(long timeoutNanos);
+    /** Wakes a poll in progress, or makes the next one return at once. Thread-safe. */
+    final void wakeup() {
+        poller.wakeup();
+    }
 
-    /** Wakes a {@link #poll} in progress, or makes the next one return at once. Thread-safe. */
-    abstract void wakeup();
-
-    /** Queues the handlers of the I/O events the last poll found, as one ready item. */
-    abstract void queueIoEvents();
-
-    /** Releases the I/O mechanism; called once by close(). */
-    abstract void closeIo();
+    /** Work to do before the loop waits for I/O (the network API's idle registrations). */
+    void beforePoll() {}
 
     // =====================================================================================
     // Running
@@ -163,8 +111,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
                     + "called on virtual thread " + t + "; call it from main() or a platform thread");
         }
         owner = t;
-        RUNNING_HERE.set(this);
-        addRunning(this);
+        RunningLoops.enter(this);
         try {
             while (true) {
                 runOnce();
@@ -174,10 +121,6 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
                     lastBaseError = base;
                     throw Throwables.<RuntimeException>sneaky(base);
                 }
-                if (keyboardInterrupt) {
-                    keyboardInterrupt = false;
-                    throw new KeyboardInterrupt();
-                }
                 if (stopping) {
                     break;
                 }
@@ -185,8 +128,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         } finally {
             stopping = false;
             owner = null;
-            RUNNING_HERE.remove();
-            removeRunning(this);
+            RunningLoops.exit(this);
         }
     }
 
@@ -194,7 +136,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         if (owner != null) {
             throw new IllegalStateException("This event loop is already running");
         }
-        if (runningLoop() != null) {
+        if (RunningLoops.current() != null) {
             throw new IllegalStateException("Cannot run the event loop while another loop is running");
         }
     }
@@ -207,7 +149,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         if (future.loop != this) {
             throw new IllegalArgumentException("The future belongs to a different loop than the one it is run on");
         }
-        // asyncio issue 22429: a KeyboardInterrupt already left runForever(); stopping again
+        // asyncio (bpo-22429): a KeyboardInterrupt already left runForever(); stopping again
         // would end the loop's next run at once
         Consumer<Future<T>> stopper = f -> {
             if (f.cancelled() || !(f.peekException() instanceof KeyboardInterrupt)) {
@@ -245,9 +187,21 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
 
     @Override
     public void stop() {
-        stopping = true;
-        if (owner != null && !onLoopThread()) {
+        if (owner == null || onLoopThread()) {
+            stopping = true;
+        } else if (inbox.push(new LoopAction(this, LoopAction.STOP))) {
+            // From another thread: through the inbox, so the request cannot slip between the
+            // loop's last look at its state and its going to sleep.
             wakeup();
+        }
+    }
+
+    /** Carries out a request another thread made through the inbox. */
+    final void act(int action) {
+        if (action == LoopAction.STOP) {
+            stopping = true;
+        } else if (baseError == null) {
+            baseError = new KeyboardInterrupt();
         }
     }
 
@@ -272,37 +226,31 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         if (debug) {
             Debug.LOG.log(Level.DEBUG, "Close " + this);
         }
-        for (Signal sig : new ArrayList<>(signalHandlers.keySet())) {
-            removeSignalHandler(sig);
-        }
+        signals.close();
         closed = true;
-        runCloseHooks();
+        // Every callback another thread handed in runs (the pushes after this fail with an
+        // error instead): callSoonThreadsafe never accepts a callback and then drops it.
         ready.clear();
         runNext.clear();
-        timers.clear();
-        inbox.clear();
-        ExecutorService ex = defaultExecutor;
-        defaultExecutor = null;
-        if (ex != null) {
-            ex.shutdown();
+        inbox.close(ready);
+        for (ReadyItem item; (item = ready.poll()) != null; ) {
+            if (item instanceof Handle h) {
+                h.run();
+            }
         }
-        pollReferences();
-        reportUnretrieved();
-        closeIo();
+        threadsafeCalls.loopClosed();
+        attachments.close();
+        timers.clear();
+        executor.close();
+        tasks.pollReferences();
+        tasks.reportUnretrieved();
+        poller.close();
     }
 
     /** One iteration: CPython's {@code _run_once}. */
     final void runOnce() {
         TimerQueue timers = this.timers;
-        if (timers.size() > MIN_SCHEDULED_TIMERS && cancelledTimers * 2 > timers.size()) {
-            timers.compact();
-            cancelledTimers = 0;
-        } else {
-            while (!timers.isEmpty() && timers.peek().cancelled()) {
-                timers.poll().scheduled = false;
-                cancelledTimers = Math.max(0, cancelledTimers - 1);
-            }
-        }
+        timers.tidy();
 
         long timeout;
         if (!ready.isEmpty() || stopping || !inbox.isEmpty()) {
@@ -312,26 +260,17 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         } else {
             timeout = -1;
         }
-        poll(timeout);
+        beforePoll();
+        poller.poll(timeout, inbox);
         // What other threads queued precedes the I/O events and the timers falling due now, as
         // in asyncio where call_soon_threadsafe appends to the ready deque at once.
         inbox.drainTo(ready);
-        queueIoEvents();
+        poller.queueEvents();
 
         if (!timers.isEmpty()) {
-            long end = nanoTime();
-            TimerHandle h;
-            while ((h = timers.peek()) != null && h.deadline <= end) {
-                timers.poll();
-                h.scheduled = false;
-                if (h.cancelled()) {
-                    cancelledTimers = Math.max(0, cancelledTimers - 1);
-                } else {
-                    ready.addLast(h);
-                }
-            }
+            timers.moveDue(nanoTime(), ready);
         }
-        pollReferences();
+        tasks.pollReferences();
 
         // Run exactly the items ready now; items queued meanwhile wait for the next iteration.
         ReadyQueue ready = this.ready;
@@ -374,7 +313,8 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         long dt = System.nanoTime() - t0;
         if (dt >= slowCallbackNanos) {
             String what;
-            if (o instanceof Task<?> t) {
+            if (o instanceof Task.Stepper step) {
+                Task<?> t = step.task;
                 StackTraceElement[] st = t.getStack();
                 what = "step of " + t + (st.length > 0 ? "; it is now suspended at:" + Debug.formatStack(st, 12) : "");
             } else {
@@ -472,9 +412,11 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         if (owner != null && onLoopThread()) {
             // asyncio appends both to one deque: from the loop thread this keeps call order with callSoon
             ready.addLast(h);
-        } else {
-            inbox.push(h);
+        } else if (inbox.push(h)) {
             wakeup();
+        } else {
+            // The loop closed between the check above and the push: nothing was accepted.
+            throw new IllegalStateException("Event loop is closed");
         }
         return h;
     }
@@ -487,13 +429,13 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     @Override
     public TimerHandle callLater(Duration delay, Runnable callback) {
         Objects.requireNonNull(delay, "delay");
-        return callAtNanos(saturatedAdd(nanoTime(), nanos(delay)), callback, null);
+        return callAtNanos(Seconds.saturatedAdd(nanoTime(), Seconds.nanos(delay)), callback, null);
     }
 
     @Override
     public TimerHandle callLater(double delay, Runnable callback, Context context) {
-        checkSeconds(delay, "delay");
-        return callAtNanos(saturatedAdd(nanoTime(), secondsToNanos(delay)), callback, context);
+        Seconds.checkSeconds(delay, "delay");
+        return callAtNanos(Seconds.saturatedAdd(nanoTime(), Seconds.secondsToNanos(delay)), callback, context);
     }
 
     @Override
@@ -506,14 +448,14 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         if (Double.isNaN(when)) {
             throw new IllegalArgumentException("when must not be NaN");
         }
-        return callAtNanos(secondsToNanos(when), callback, context);
+        return callAtNanos(Seconds.secondsToNanos(when), callback, context);
     }
 
     final TimerHandle callAtNanos(long deadline, Runnable callback, Context context) {
         Objects.requireNonNull(callback, "callback");
         checkClosed();
         checkThread("callAt()");
-        TimerHandle h = new TimerHandle(this, deadline, timerSeq++, callback,
+        TimerHandle h = new TimerHandle(this, deadline, timers.nextSeq(), callback,
                 context != null ? context : Context.current().copy());
         h.scheduled = true;
         timers.add(h);
@@ -523,110 +465,28 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     /** Schedules an internal timer that captures no context. */
     final TimerHandle callLaterInternal(long delayNanos, Runnable callback) {
         checkClosed();
-        TimerHandle h = new TimerHandle(this, saturatedAdd(nanoTime(), delayNanos), timerSeq++, callback, null);
+        TimerHandle h = new TimerHandle(this, Seconds.saturatedAdd(nanoTime(), delayNanos), timers.nextSeq(), callback, null);
         h.scheduled = true;
         timers.add(h);
         return h;
     }
 
     final void timerCancelled(TimerHandle h) {
-        if (h.scheduled && onLoopThreadOrIdle()) {
-            cancelledTimers++;
+        if (h.scheduled) {
+            timers.cancelled();
         }
     }
 
-    private boolean onLoopThreadOrIdle() {
-        return owner == null || onLoopThread();
-    }
-
-    /** Rejects NaN; a negative or zero delay means "now", as in asyncio. */
-    static void checkSeconds(double seconds, String what) {
-        if (Double.isNaN(seconds)) {
-            throw new IllegalArgumentException(what + " must be a number of seconds, got NaN");
+    /** A Handle cancelled from another thread: the loop cancels it when it takes the request. */
+    final void postCancel(Handle h) {
+        if (inbox.push(new LoopAction(h))) {
+            wakeup();
         }
-    }
-
-    static long secondsToNanos(double seconds) {
-        if (seconds >= 9.2e9) {
-            return Long.MAX_VALUE / 2;
-        }
-        if (seconds <= -9.2e9) {
-            return -Long.MAX_VALUE / 2;
-        }
-        return Math.round(seconds * 1e9);
-    }
-
-    static long nanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? -Long.MAX_VALUE / 2 : Long.MAX_VALUE / 2;
-        }
-    }
-
-    static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        if (((a ^ r) & (b ^ r)) < 0) {
-            return b > 0 ? Long.MAX_VALUE / 2 : -Long.MAX_VALUE / 2;
-        }
-        return Math.min(r, Long.MAX_VALUE / 2);
     }
 
     // =====================================================================================
     // Futures and tasks
     // =====================================================================================
-
-    @Override
-    public <T> Future<T> createFuture() {
-        return new Future<>(this);
-    }
-
-    @Override
-    public <T> Task<T> createTask(Coroutine<T> coro) {
-        return createTask(coro, null, null);
-    }
-
-    @Override
-    public Task<Void> createTask(VoidCoroutine coro) {
-        return createTask(Coroutine.of(coro), null, null);
-    }
-
-    @Override
-    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
-        Objects.requireNonNull(coro, "coro");
-        checkClosed();
-        checkThread("createTask()");
-        Task<T> t = taskFactory.createTask(this, coro, name, context);
-        if (t == null || t.loop != this) {
-            throw new IllegalStateException("task factory " + taskFactory + " returned " + t
-                    + " instead of a task of this loop");
-        }
-        if (name != null) {
-            t.setName(name); // as asyncio 3.13, even when the factory ignored the name
-        }
-        return t;
-    }
-
-    @Override
-    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context, boolean eagerStart) {
-        Objects.requireNonNull(coro, "coro");
-        checkClosed();
-        checkThread("createTask()");
-        Task<T> t = new Task<>(this, coro, name, context);
-        t.start(eagerStart && owner != null);
-        return t;
-    }
-
-    @Override
-    public void setTaskFactory(TaskFactory factory) {
-        checkThread("setTaskFactory()");
-        this.taskFactory = factory == null ? TaskFactory.DEFAULT : factory;
-    }
-
-    @Override
-    public TaskFactory getTaskFactory() {
-        return taskFactory;
-    }
 
     /**
      * Queues a task: its first step, or its continuation when the JDK (through the task's
@@ -640,16 +500,15 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             if (eagerRoute > 0) {
                 // The parent yielding in startEagerly: run the child first, then the parent.
                 eagerRoute = 0;
-                runNext.addFirst(task);
+                runNext.addFirst(task.stepper);
                 if (eagerChild != null) {
-                    runNext.addFirst(eagerChild);
+                    runNext.addFirst(eagerChild.stepper);
                     eagerChild = null;
                 }
             } else {
-                ready.addLast(task);
+                ready.addLast(task.stepper);
             }
-        } else if (!closed) {
-            inbox.push(task);
+        } else if (inbox.push(task.stepper)) {
             wakeup();
         }
     }
@@ -660,11 +519,10 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
      */
     final void scheduleNew(Task<?> task) {
         if (owner == null) {
-            inbox.push(task);
+            inbox.push(task.stepper);
         } else if (onLoopThread()) {
-            ready.addLast(task);
-        } else {
-            inbox.push(task);
+            ready.addLast(task.stepper);
+        } else if (inbox.push(task.stepper)) {
             wakeup();
         }
     }
@@ -691,7 +549,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             } finally {
                 eagerRoute = 0;
                 if (eagerChild != null) {
-                    runNext.addFirst(eagerChild);
+                    runNext.addFirst(eagerChild.stepper);
                     eagerChild = null;
                 }
             }
@@ -700,338 +558,6 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         }
     }
 
-    // =====================================================================================
-    // The task registry: all_tasks, "destroyed but pending", "never retrieved"
-    // =====================================================================================
-
-    final void linkLive(Task<?> task) {
-        Task<?> h = liveHead;
-        task.nextLive = h;
-        if (h != null) {
-            h.prevLive = task;
-        }
-        liveHead = task;
-    }
-
-    private void unlinkLive(Task<?> task) {
-        Task<?> p = task.prevLive;
-        Task<?> n = task.nextLive;
-        if (p != null) {
-            p.nextLive = n;
-        } else if (liveHead == task) {
-            liveHead = n;
-        }
-        if (n != null) {
-            n.prevLive = p;
-        }
-        task.prevLive = null;
-        task.nextLive = null;
-    }
-
-    /** A task suspended for the first time: hold it weakly from now on. */
-    final void registerSuspended(Task<?> task) {
-        unlinkLive(task);
-        LoopRef r = new LoopRef(task, refQueue);
-        r.pendingTask = true;
-        task.describe(r);
-        r.linkAfter(registry);
-        task.ref = r;
-    }
-
-    final void taskFinished(Task<?> task) {
-        LoopRef r = task.ref;
-        if (r == null) {
-            unlinkLive(task);
-            return;
-        }
-        r.pendingTask = false;
-        if (r.unretrieved == null) {
-            r.unlink();
-            r.clear();
-            task.ref = null;
-        } else {
-            r.description = task.toString();
-            r.sourceTraceback = task.sourceTraceback;
-            r.contextEntries = task.contextEntries();
-        }
-    }
-
-    final LoopRef trackUnretrieved(Future<?> f, Throwable e) {
-        if (f instanceof Task<?> t) {
-            LoopRef r = t.ref;
-            if (r != null) {
-                r.unretrieved = e;
-                return r;
-            }
-            // a task that failed without ever suspending: it finishes right after this
-            unlinkLive(t);
-            r = new LoopRef(t, refQueue);
-            t.describe(r);
-            t.ref = r;
-            r.unretrieved = e;
-            r.linkAfter(registry);
-            return r;
-        }
-        LoopRef r = new LoopRef(f, refQueue);
-        r.unretrieved = e;
-        r.description = f.toString();
-        r.sourceTraceback = f.sourceTraceback;
-        r.linkAfter(registry);
-        return r;
-    }
-
-    final void forget(LoopRef r) {
-        r.unretrieved = null;
-        if (!r.pendingTask) {
-            r.unlink();
-            r.clear();
-        }
-    }
-
-    private void pollReferences() {
-        LoopRef r;
-        while ((r = (LoopRef) refQueue.poll()) != null) {
-            if (!r.linked()) {
-                continue;
-            }
-            r.unlink();
-            if (r.pendingTask) {
-                callExceptionHandler(ExceptionContext.builder("Task was destroyed but it is pending!")
-                        .put("task", r.describePendingTask()).sourceTraceback(r.sourceTraceback).build());
-            } else if (r.unretrieved != null) {
-                boolean task = r.description != null && r.description.startsWith("<Task");
-                callExceptionHandlerIn(r.contextEntries, ExceptionContext.builder((task ? "Task" : "Future")
-                        + " exception was never retrieved").exception(r.unretrieved)
-                        .put(task ? "task" : "future", r.description).sourceTraceback(r.sourceTraceback).build());
-            }
-        }
-    }
-
-    /**
-     * At close, every exception still never retrieved is reported, as asyncio reports it when
-     * the future is collected: a short program must not end with its errors unseen, whether or
-     * not the garbage collector ran.
-     */
-    private void reportUnretrieved() {
-        for (LoopRef r = registry.next; r != registry; ) {
-            LoopRef next = r.next;
-            Throwable e = r.unretrieved;
-            Future<?> f = r.get();
-            if (e != null && f != null) {
-                f.unretrieved = null;
-                r.unretrieved = null;
-                r.unlink();
-                boolean task = f instanceof Task<?>;
-                callExceptionHandlerIn(task ? ((Task<?>) f).contextEntries() : null, ExceptionContext.builder(
-                        (task ? "Task" : "Future") + " exception was never retrieved").exception(e)
-                        .put(task ? "task" : "future", f.toString()).future(f).sourceTraceback(f.sourceTraceback).build());
-            }
-            r = next;
-        }
-    }
-
-    /** Calls the exception handler in a task's context, as asyncio's Task.__del__ does. */
-    private void callExceptionHandlerIn(Object[] contextEntries, ExceptionContext context) {
-        if (contextEntries == null) {
-            callExceptionHandler(context);
-            return;
-        }
-        Context previous = handleContext;
-        handleContext = new Context(contextEntries);
-        try {
-            callExceptionHandler(context);
-        } finally {
-            handleContext = previous;
-        }
-    }
-
-    /** Live tasks of this loop; asyncio's all_tasks(loop). */
-    final Set<Task<?>> allTasks() {
-        Set<Task<?>> s = new LinkedHashSet<>();
-        for (LoopRef r = registry.prev; r != registry; r = r.prev) {
-            if (r.get() instanceof Task<?> t && !t.done() && !t.hidden) {
-                s.add(t);
-            }
-        }
-        List<Task<?>> fresh = new ArrayList<>();
-        for (Task<?> t = liveHead; t != null; t = t.nextLive) {
-            if (!t.done() && !t.hidden) {
-                fresh.add(t);
-            }
-        }
-        for (int i = fresh.size() - 1; i >= 0; i--) {
-            s.add(fresh.get(i));
-        }
-        return s;
-    }
-
-    // =====================================================================================
-    // Executors
-    // =====================================================================================
-
-    @Override
-    public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
-        Objects.requireNonNull(fn, "fn");
-        checkClosed();
-        checkThread("runInExecutor()");
-        Executor ex = executor;
-        if (ex == null) {
-            if (executorShutdownCalled) {
-                throw new IllegalStateException("Executor shutdown has been called");
-            }
-            ex = defaultExecutor();
-        }
-        CompletableFuture<T> cf = CompletableFuture.supplyAsync(() -> {
-            try {
-                return fn.call();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        }, ex);
-        return Bridges.wrap(this, cf);
-    }
-
-    final ExecutorService defaultExecutor() {
-        ExecutorService ex = defaultExecutor;
-        if (ex == null) {
-            int workers = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
-            AtomicInteger n = new AtomicInteger();
-            ThreadPoolExecutor tpe = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), r -> {
-                        Thread t = Thread.ofPlatform().daemon().name("jasyncio-executor-" + n.incrementAndGet())
-                                .unstarted(r);
-                        return t;
-                    });
-            tpe.allowCoreThreadTimeOut(true);
-            defaultExecutor = ex = tpe;
-        }
-        return ex;
-    }
-
-    @Override
-    public void setDefaultExecutor(ExecutorService executor) {
-        this.defaultExecutor = Objects.requireNonNull(executor, "executor");
-    }
-
-    @Override
-    public void shutdownDefaultExecutor() {
-        shutdownDefaultExecutor(Double.POSITIVE_INFINITY);
-    }
-
-    @Override
-    public void shutdownDefaultExecutor(double timeout) {
-        if (Double.isNaN(timeout) || timeout < 0) {
-            throw new IllegalArgumentException("timeout must be >= 0 seconds, got " + timeout);
-        }
-        Task<?> task = Task.current();
-        if (task == null || task.loop != this) {
-            throw Task.outsideTask("shutdownDefaultExecutor()");
-        }
-        executorShutdownCalled = true;
-        ExecutorService ex = defaultExecutor;
-        if (ex == null) {
-            return;
-        }
-        Future<Void> done = createFuture();
-        Thread joiner = Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(() -> {
-            ex.shutdown();
-            try {
-                while (!ex.awaitTermination(1, TimeUnit.DAYS)) {
-                    // keep waiting
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            try {
-                callSoonThreadsafe(() -> done.trySetResult(null));
-            } catch (IllegalStateException loopClosed) {
-                // nobody waits any more
-            }
-        });
-        try {
-            Asyncio.waitFor(done, timeout);
-        } catch (TimeoutError e) {
-            Debug.LOG.log(Level.WARNING, "The executor did not finish joining its threads within "
-                    + timeout + " seconds.");
-            ex.shutdown();
-            joiner.interrupt();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** For Runner: whether the default executor still needs a shutdown. */
-    final boolean hasDefaultExecutor() {
-        return defaultExecutor != null && !executorShutdownCalled;
-    }
-
-    // =====================================================================================
-    // Signals
-    // =====================================================================================
-
-    @Override
-    public void addSignalHandler(Signal sig, Runnable callback) {
-        Objects.requireNonNull(sig, "sig");
-        Objects.requireNonNull(callback, "callback");
-        checkClosed();
-        checkThread("addSignalHandler()");
-        java.util.function.Consumer<Signal> listener = s -> {
-            try {
-                callSoonThreadsafe(() -> handleSignal(s), null);
-            } catch (IllegalStateException closedMeanwhile) {
-                // the loop closed: nothing to run the handler on
-            }
-        };
-        synchronized (SIGNAL_OWNERS) {
-            BaseEventLoop other = SIGNAL_OWNERS.get(sig);
-            if (other != null && other != this) {
-                throw new IllegalStateException(sig + " is already handled by another event loop: " + other);
-            }
-            try {
-                org.jasyncio.internal.SignalSupport.install(sig, listener);
-            } catch (IllegalArgumentException e) {
-                // asyncio raises RuntimeError("sig N cannot be caught") here, not ValueError: the
-                // signal is valid, the OS or the JVM just keeps it (D1: RuntimeError)
-                throw new IllegalStateException(sig + " cannot be caught: " + e.getMessage(), e);
-            }
-            SIGNAL_OWNERS.put(sig, this);
-        }
-        signalHandlers.put(sig, new SignalHandlerEntry(callback, Context.current().copy(), listener));
-    }
-
-    private void handleSignal(Signal sig) {
-        SignalHandlerEntry e = signalHandlers.get(sig);
-        if (e != null) {
-            new Handle(this, e.callback(), e.context()).run();
-        }
-    }
-
-    @Override
-    public boolean removeSignalHandler(Signal sig) {
-        Objects.requireNonNull(sig, "sig");
-        checkThread("removeSignalHandler()");
-        SignalHandlerEntry e = signalHandlers.remove(sig);
-        if (e == null) {
-            return false;
-        }
-        synchronized (SIGNAL_OWNERS) {
-            org.jasyncio.internal.SignalSupport.uninstall(sig, e.listener());
-            SIGNAL_OWNERS.remove(sig, this);
-        }
-        return true;
-    }
-
-    /** Thread-safe: makes runForever raise KeyboardInterrupt after the current iteration. */
-    /**
-     * Makes a KeyboardInterrupt raised on the loop (by a callback or a task) leave
-     * runForever() after the current item, as asyncio re-raises it out of run_once.
-     *
-     * @return true if {@code t} is such an error (the caller then does not report it)
-     */
     final boolean raiseOutOfLoop(Throwable t) {
         if (!(t instanceof KeyboardInterrupt)) {
             return false;
@@ -1045,152 +571,16 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         return true;
     }
 
+    /** A second Ctrl-C: KeyboardInterrupt leaves runForever() (thread-safe, through the inbox). */
     final void interruptWithKeyboardInterrupt() {
-        keyboardInterrupt = true;
-        wakeup();
-    }
-
-    // =====================================================================================
-    // Subprocesses (issue 5): org.jasyncio.internal.subprocess
-    // =====================================================================================
-
-    @Override
-    public <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
-            subprocessExec(java.util.function.Supplier<? extends P> protocolFactory, List<String> command)
-            throws java.io.IOException {
-        return subprocessExec(protocolFactory, command, org.jasyncio.subprocess.SubprocessOptions.pipes());
-    }
-
-    @Override
-    public <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
-            subprocessExec(java.util.function.Supplier<? extends P> protocolFactory, List<String> command,
-                    org.jasyncio.subprocess.SubprocessOptions options) throws java.io.IOException {
-        requireTaskOfThisLoop("subprocessExec()");
-        return org.jasyncio.internal.subprocess.Spawner.exec(this, protocolFactory, command, options);
-    }
-
-    @Override
-    public <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
-            subprocessShell(java.util.function.Supplier<? extends P> protocolFactory, String cmd)
-            throws java.io.IOException {
-        return subprocessShell(protocolFactory, cmd, org.jasyncio.subprocess.SubprocessOptions.pipes());
-    }
-
-    @Override
-    public <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
-            subprocessShell(java.util.function.Supplier<? extends P> protocolFactory, String cmd,
-                    org.jasyncio.subprocess.SubprocessOptions options) throws java.io.IOException {
-        requireTaskOfThisLoop("subprocessShell()");
-        return org.jasyncio.internal.subprocess.Spawner.shell(this, protocolFactory, cmd, options);
-    }
-
-    private void requireTaskOfThisLoop(String what) {
-        Task<?> t = Task.current();
-        if (t == null) {
-            throw Task.outsideTask(what);
-        }
-        if (t.loop != this) {
-            throw new IllegalStateException(what + " was called from a task of another event loop");
-        }
-    }
-
-    /** Runs the close hooks once, on the closing thread; a failing hook is logged, the others still run. */
-    private void runCloseHooks() {
-        List<Runnable> hooks = new ArrayList<>(closeHooks);
-        closeHooks.clear();
-        for (Runnable hook : hooks) {
-            try {
-                hook.run();
-            } catch (Throwable t) {
-                Debug.LOG.log(Level.WARNING, "error releasing " + hook + " at loop close", t);
-            }
+        if (inbox.push(new LoopAction(this, LoopAction.KEYBOARD_INTERRUPT))) {
+            wakeup();
         }
     }
 
     // =====================================================================================
-    // Debug and errors
+    // Debug
     // =====================================================================================
-
-    @Override
-    public void setDebug(boolean enabled) {
-        this.debug = enabled;
-    }
-
-    @Override
-    public boolean getDebug() {
-        return debug;
-    }
-
-    @Override
-    public double getSlowCallbackDuration() {
-        return slowCallbackNanos / 1e9;
-    }
-
-    @Override
-    public void setSlowCallbackDuration(double seconds) {
-        if (Double.isNaN(seconds) || seconds < 0) {
-            throw new IllegalArgumentException("slow callback duration must be a number of seconds >= 0, got " + seconds);
-        }
-        this.slowCallbackNanos = secondsToNanos(seconds);
-    }
-
-    @Override
-    public void setExceptionHandler(ExceptionHandler handler) {
-        this.exceptionHandler = handler;
-    }
-
-    @Override
-    public ExceptionHandler getExceptionHandler() {
-        return exceptionHandler;
-    }
-
-    @Override
-    public void callExceptionHandler(ExceptionContext context) {
-        Objects.requireNonNull(context, "context");
-        ExceptionHandler h = exceptionHandler;
-        if (h == null) {
-            try {
-                defaultExceptionHandler(context);
-            } catch (Throwable t) {
-                Debug.LOG.log(Level.ERROR, "Exception in default exception handler", t);
-            }
-            return;
-        }
-        try {
-            h.handle(this, context);
-        } catch (Throwable t) {
-            try {
-                defaultExceptionHandler(ExceptionContext.builder("Unhandled error in exception handler")
-                        .exception(t).put("context", context.asMap()).build());
-            } catch (Throwable t2) {
-                Debug.LOG.log(Level.ERROR, "Exception in default exception handler while handling an "
-                        + "unexpected error in custom exception handler", t2);
-            }
-        }
-    }
-
-    @Override
-    public void defaultExceptionHandler(ExceptionContext context) {
-        StringBuilder sb = new StringBuilder(context.message());
-        for (Map.Entry<String, Object> e : context.asMap().entrySet()) {
-            String k = e.getKey();
-            if (k.equals("message") || k.equals("exception")) {
-                continue;
-            }
-            Object v = e.getValue();
-            if (v instanceof StackTraceElement[] st) {
-                sb.append("\nObject created at (most recent call first):").append(Debug.formatStack(st, 20));
-            } else {
-                sb.append('\n').append(k).append(": ").append(v);
-            }
-        }
-        Throwable ex = context.exception();
-        if (ex != null) {
-            Debug.LOG.log(Level.ERROR, sb.toString(), ex);
-        } else {
-            Debug.LOG.log(Level.ERROR, sb.toString());
-        }
-    }
 
     @Override
     public String toString() {

@@ -261,7 +261,7 @@ public final class Context {
                 return task.context();
             }
         } else {
-            BaseEventLoop loop = BaseEventLoop.runningOnThisThread();
+            BaseEventLoop loop = RunningLoops.onThisThread();
             if (loop != null && loop.handleContext != null) {
                 return loop.handleContext;
             }
@@ -278,7 +278,7 @@ public final class Context {
                 return task.contextEntries();
             }
         } else {
-            BaseEventLoop loop = BaseEventLoop.runningOnThisThread();
+            BaseEventLoop loop = RunningLoops.onThisThread();
             if (loop != null && loop.handleContext != null) {
                 return loop.handleContext.entries;
             }
@@ -297,7 +297,7 @@ public final class Context {
                 return previous;
             }
         } else {
-            BaseEventLoop loop = BaseEventLoop.runningOnThisThread();
+            BaseEventLoop loop = RunningLoops.onThisThread();
             if (loop != null && loop.handleContext != null) {
                 Context previous = loop.handleContext;
                 loop.handleContext = c;

@@ -443,7 +443,7 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     void defaultExceptionHandler(ExceptionContext context);
 
     // =====================================================================================
-    // Subprocesses (issue 5): child processes with a SubprocessProtocol.
+    // Subprocesses: child processes with a SubprocessProtocol.
     // Implemented by BaseEventLoop on org.jasyncio.internal.subprocess.
     // =====================================================================================
 
@@ -549,7 +549,7 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
                     org.jasyncio.subprocess.SubprocessOptions options) throws java.io.IOException;
 
     // =====================================================================================
-    // Network (issue 4): channel watchers, socket operations, names, transports, servers.
+    // Network: channel watchers, socket operations, names, transports, servers.
     // Implemented by SelectorEventLoop on org.jasyncio.internal.net.
     // =====================================================================================
 

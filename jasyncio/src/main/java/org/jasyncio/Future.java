@@ -31,7 +31,7 @@ import java.util.function.Consumer;
  * @param <T> the result type
  * @since 0.1
  */
-public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits Task, GatheringFuture {
+public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFuture {
     static final byte PENDING = 0;
     static final byte CANCELLED = 1;
     static final byte FINISHED = 2;
@@ -84,11 +84,6 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
         if (loop.debug && !(this instanceof Task)) {
             this.sourceTraceback = Debug.callerStack();
         }
-    }
-
-    @Override
-    void runReady() {
-        throw new IllegalStateException("a plain future is never scheduled: " + this);
     }
 
     /**
@@ -235,7 +230,7 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
         LoopRef r = unretrieved;
         if (r != null) {
             unretrieved = null;
-            loop.forget(r);
+            loop.tasks.forget(r);
         }
     }
 
@@ -373,7 +368,7 @@ public sealed class Future<T> extends ReadyItem implements Awaitable<T> permits 
     final void setException0(Throwable e) {
         exception = e;
         STATE.setRelease(this, FINISHED);
-        unretrieved = loop.trackUnretrieved(this, e);
+        unretrieved = loop.tasks.trackUnretrieved(this, e);
         scheduleCallbacks();
     }
 

@@ -10,16 +10,20 @@ import java.util.Objects;
  * with, unless it is {@linkplain #cancel() cancelled} first. An exception it throws is
  * passed to the loop's exception handler; it never stops the loop.
  *
- * <p>Thread-safety: {@link #cancel()} and {@link #cancelled()} may be called from any
- * thread; a cancel from another thread racing with the callback's start may come too late.
+ * <p>Thread-safety: {@link #cancel()} may be called from any thread. From another thread while
+ * the loop runs, the cancellation goes to the loop through its inbox (the one way other
+ * threads reach the loop's state), so a cancel racing with the callback's start may come too
+ * late, and {@link #cancelled()} there says {@code true} only once the loop has taken it.
  *
  * @since 0.1
  */
 public sealed class Handle extends ReadyItem permits TimerHandle {
-    private volatile Runnable callback;
+    // Plain fields: written on the loop thread (or before the handle is published through the
+    // inbox, whose CAS orders it), read on the loop thread.
+    private Runnable callback;
     private final Context context;
     final BaseEventLoop loop;
-    private volatile boolean cancelled;
+    private boolean cancelled;
     final StackTraceElement[] sourceTraceback;
 
     Handle(BaseEventLoop loop, Runnable callback, Context context) {
@@ -34,6 +38,15 @@ public sealed class Handle extends ReadyItem permits TimerHandle {
      * or after the callback ran, does nothing. asyncio's {@code Handle.cancel()}.
      */
     public void cancel() {
+        if (loop.owner != null && !loop.onLoopThread()) {
+            loop.postCancel(this);
+            return;
+        }
+        cancelNow();
+    }
+
+    /** Cancels on the loop thread (or while the loop is not running). */
+    void cancelNow() {
         if (!cancelled) {
             cancelled = true;
             if (loop.debug) {

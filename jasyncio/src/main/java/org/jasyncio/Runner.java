@@ -97,7 +97,7 @@ public final class Runner implements AutoCloseable {
      */
     public <T> T run(Coroutine<T> coro, Context context) throws Exception {
         Objects.requireNonNull(coro, "coro");
-        if (BaseEventLoop.runningLoop() != null) {
+        if (RunningLoops.current() != null) {
             throw new IllegalStateException("Runner.run() cannot be called from a running event loop");
         }
         lazyInit();
@@ -150,14 +150,10 @@ public final class Runner implements AutoCloseable {
         BaseEventLoop l = loop;
         try {
             cancelAllTasks(l);
-            if (!l.shutdownHooks.isEmpty()) {
-                runQuietly(l, () -> {
-                    for (Runnable hook : new ArrayList<>(l.shutdownHooks)) {
-                        hook.run();
-                    }
-                });
+            if (!l.attachments.isEmpty()) {
+                runQuietly(l, l.attachments::shutdown);
             }
-            if (l.hasDefaultExecutor()) {
+            if (l.executor.hasDefaultExecutor()) {
                 runQuietly(l, () -> l.shutdownDefaultExecutor(THREAD_JOIN_TIMEOUT));
             }
         } finally {
@@ -179,7 +175,7 @@ public final class Runner implements AutoCloseable {
 
     /** asyncio's {@code _cancel_all_tasks}. */
     static void cancelAllTasks(BaseEventLoop loop) {
-        List<Task<?>> toCancel = new ArrayList<>(loop.allTasks());
+        List<Task<?>> toCancel = new ArrayList<>(loop.tasks.allTasks());
         if (toCancel.isEmpty()) {
             return;
         }

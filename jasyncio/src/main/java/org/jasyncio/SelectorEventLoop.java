@@ -1,16 +1,12 @@
 package org.jasyncio;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -18,10 +14,12 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.function.Consumer;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 import org.jasyncio.internal.IoHandler;
@@ -30,6 +28,8 @@ import org.jasyncio.internal.net.Connector;
 import org.jasyncio.internal.net.DatagramEndpoints;
 import org.jasyncio.internal.net.SockOps;
 import org.jasyncio.internal.net.SocketServer;
+import org.jasyncio.internal.subprocess.Spawner;
+import org.jasyncio.subprocess.SubprocessOptions;
 import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.Connection;
 import org.jasyncio.transports.ConnectionOptions;
@@ -40,244 +40,68 @@ import org.jasyncio.transports.DatagramProtocol;
 import org.jasyncio.transports.NameInfo;
 import org.jasyncio.transports.Server;
 import org.jasyncio.transports.ServerOptions;
+import org.jasyncio.transports.SubprocessConnection;
+import org.jasyncio.transports.SubprocessProtocol;
 import org.jasyncio.transports.TlsOptions;
 import org.jasyncio.transports.Transport;
 
 /**
- * The event loop on a {@link java.nio.channels.Selector}; asyncio's
- * {@code SelectorEventLoop} (epoll on Linux).
- *
- * <p>A virtual-time variant, for tests, jumps its clock to the next timer instead of
- * sleeping whenever nothing else is ready.
+ * The event loop jasyncio gives its users; asyncio's {@code SelectorEventLoop} (epoll on
+ * Linux). The scheduler is {@link BaseEventLoop}; the I/O mechanism is its {@link Poller}
+ * ({@link NioPoller}, or {@link VirtualTimePoller} for tests); this class adds the network API
+ * (which delegates to {@code org.jasyncio.internal.net}), the channel watchers of
+ * {@link #addReader}/{@link #addWriter}, and the other services' API.
  *
  * <h2>I/O dispatch</h2>
- * Each selection key's attachment is an {@link IoHandler}. Transports are their own
- * handlers and run inline, while the selector reports the keys of one {@code select}
- * (Netty's {@code processSelectedKeys}, libuv's poll phase): no allocation and no queueing
- * per event. The readers and writers of {@link #addReader}/{@link #addWriter} are
- * {@link ChannelCallbacks}, which queue their {@link Handle}s on the ready queue, as
- * CPython's {@code _process_events} does.
+ * Each selection key's attachment is an {@link IoHandler}. Transports are their own handlers;
+ * the poller runs them from the ready queue (see {@link NioPoller}). The readers and writers of
+ * {@link #addReader}/{@link #addWriter} are {@link ChannelCallbacks}, which queue their
+ * {@link Handle}s on the ready queue, as CPython's {@code _process_events} does.
  */
 final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
-    private static final int AWAKE = 0;
-    private static final int POLLING = 1;
-    private static final VarHandle WAKE_STATE;
-
-    static {
-        try {
-            WAKE_STATE = MethodHandles.lookup().findVarHandle(SelectorEventLoop.class, "wakeState", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private final Selector selector;
-    @SuppressWarnings("unused") // through WAKE_STATE
-    private volatile int wakeState;
-    /**
-     * Keys the last select found ready. Their handlers run as one ready item queued after what
-     * was already ready and before the timers falling due, which is where asyncio's
-     * _process_events puts its reader and writer callbacks.
-     */
-    private final ArrayList<SelectionKey> selectedKeys = new ArrayList<>();
-    private final Consumer<SelectionKey> onSelected = selectedKeys::add;
-    private final ReadyItem ioEvents = new ReadyItem() {
-        @Override
-        void runReady() {
-            dispatchSelected();
-        }
-
-        @Override
-        public String toString() {
-            return "<I/O events of " + SelectorEventLoop.this + ">";
-        }
-    };
-    /** True while select() dispatches keys: the selector cannot be flushed then. */
-    private boolean inSelect;
-    /** Keys of ChannelCallbacks left with no reader and no writer: cancelled at the next poll. */
-    private final List<ChannelCallbacks> idleKeys = new ArrayList<>();
+    private TaskFactory taskFactory = TaskFactory.DEFAULT;
+    private ExceptionHandler exceptionHandler;
+    /** The readers and writers of addReader/addWriter. */
+    private final ChannelWatchers watchers = new ChannelWatchers(this);
     private ByteBuffer readBuffer;
     private ByteBuffer writeBuffer;
-
-    /** Virtual time: null for the real clock. */
-    private final long[] virtualNow;
 
     SelectorEventLoop() {
         this(false);
     }
 
     SelectorEventLoop(boolean virtualTime) {
-        super();
-        try {
-            this.selector = Selector.open();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open a selector for the event loop", e);
-        }
-        this.virtualNow = virtualTime ? new long[] {0} : null;
+        super(virtualTime);
     }
 
-    @Override
-    long nanoTime() {
-        long[] v = virtualNow;
-        return v == null ? System.nanoTime() - CLOCK_ORIGIN : v[0];
-    }
-
-    /** Virtual time only: moves the clock forward. */
+    /** Moves a virtual clock forward by hand; tests. */
     void advance(long nanos) {
-        if (virtualNow == null) {
+        if (!(poller instanceof VirtualTimePoller v)) {
             throw new IllegalStateException("not a virtual-time loop");
         }
-        virtualNow[0] += nanos;
+        v.advance(nanos);
     }
 
     boolean isVirtualTime() {
-        return virtualNow != null;
+        return poller instanceof VirtualTimePoller;
     }
 
     @Override
-    void poll(long timeoutNanos) {
-        if (!idleKeys.isEmpty()) {
-            cancelIdleKeys();
-        }
-        Selector sel = selector;
-        boolean noChannels = sel.keys().isEmpty();
-        if (timeoutNanos == 0 && noChannels) {
-            return; // nothing to poll and no time to wait: skip the system call
-        }
-        WAKE_STATE.setVolatile(this, POLLING);
-        inSelect = true;
-        try {
-            if (!inbox.isEmpty()) {
-                timeoutNanos = 0;
-            }
-            if (virtualNow != null && timeoutNanos > 0) {
-                int n = noChannels ? 0 : sel.selectNow(onSelected);
-                if (n == 0 && inbox.isEmpty()) {
-                    virtualNow[0] += timeoutNanos;
-                }
-                return;
-            }
-            if (timeoutNanos == 0) {
-                sel.selectNow(onSelected);
-            } else if (timeoutNanos < 0) {
-                sel.select(onSelected);
-            } else {
-                // Selector timeouts are in milliseconds: round up, never down to "forever" (0).
-                long ms = Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
-                sel.select(onSelected, ms);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("selector failed", e);
-        } finally {
-            inSelect = false;
-            WAKE_STATE.setVolatile(this, AWAKE);
-        }
-    }
-
-    @Override
-    void queueIoEvents() {
-        ArrayList<SelectionKey> keys = selectedKeys;
-        int n = keys.size();
-        if (n == 0) {
-            return;
-        }
-        // Reader and writer callbacks (addReader, addWriter) are queued one by one as asyncio
-        // does; transports and servers run in the one batch item, at the place of the first.
-        int kept = 0;
-        boolean batchQueued = false;
-        for (int i = 0; i < n; i++) {
-            SelectionKey k = keys.get(i);
-            if (k.attachment() instanceof ChannelCallbacks) {
-                selected(k);
-            } else {
-                keys.set(kept++, k);
-                if (!batchQueued) {
-                    callSoon0(ioEvents);
-                    batchQueued = true;
-                }
-            }
-        }
-        keys.subList(kept, n).clear();
-    }
-
-    private void dispatchSelected() {
-        ArrayList<SelectionKey> keys = selectedKeys;
-        try {
-            for (int i = 0; i < keys.size(); i++) {
-                selected(keys.get(i));
-            }
-        } finally {
-            keys.clear();
-        }
-    }
-
-    private void selected(SelectionKey key) {
-        if (key.attachment() instanceof IoHandler h) {
-            if (debug) {
-                selectedTimed(h, key);
-                return;
-            }
-            try {
-                h.ready(key);
-            } catch (Throwable t) {
-                handlerFailed(h, t);
-            }
-        }
-    }
-
-    @Override
-    void wakeup() {
-        if ((int) WAKE_STATE.getAndSet(this, AWAKE) == POLLING) {
-            selector.wakeup();
-        }
-    }
-
-    @Override
-    void closeIo() {
-        for (SelectionKey k : List.copyOf(selector.keys())) {
-            if (k.attachment() instanceof IoHandler h && !(h instanceof ChannelCallbacks)) {
-                try {
-                    h.loopClosing();
-                } catch (Throwable t) {
-                    Debug.LOG.log(Level.WARNING, "error releasing " + h + " at loop close", t);
-                }
-            }
-        }
-        try {
-            selector.close();
-        } catch (IOException e) {
-            Debug.LOG.log(System.Logger.Level.WARNING, "error closing the selector", e);
-        }
+    void beforePoll() {
+        watchers.cancelIdleKeys();
     }
 
     Selector selector() {
-        return selector;
+        return poller.nio().selector();
     }
 
     // =====================================================================================
-    // Network (issue 4): the IoLoop side for org.jasyncio.internal.net, channel watchers,
+    // Network: the IoLoop side for org.jasyncio.internal.net, channel watchers,
     // and the EventLoop network methods, which delegate to org.jasyncio.internal.net.
     // =====================================================================================
 
     /** Size of the shared read and write buffers: asyncio's max_size for one recv(). */
     private static final int IO_BUFFER_SIZE = 256 * 1024;
-
-    private void selectedTimed(IoHandler h, SelectionKey key) {
-        long t0 = System.nanoTime();
-        try {
-            h.ready(key);
-        } catch (Throwable t) {
-            handlerFailed(h, t);
-        }
-        long dt = System.nanoTime() - t0;
-        if (dt >= (long) (getSlowCallbackDuration() * 1e9)) {
-            Debug.LOG.log(Level.WARNING, String.format("Executing I/O handler %s took %.3f seconds", h, dt / 1e9));
-        }
-    }
-
-    private void handlerFailed(IoHandler h, Throwable t) {
-        callExceptionHandler(ExceptionContext.builder("Exception in I/O handler " + h).exception(t).build());
-    }
 
     @Override
     public EventLoop eventLoop() {
@@ -288,35 +112,35 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     public SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws IOException {
         checkClosed();
         try {
-            return channel.register(selector, ops, handler);
+            return channel.register(selector(), ops, handler);
         } catch (CancelledKeyException e) {
             // The channel's previous key was cancelled in this iteration: flush it, then retry.
             flushCancelledKeys(channel);
-            return channel.register(selector, ops, handler);
+            return channel.register(selector(), ops, handler);
         }
     }
 
     @Override
     public void releaseClosedChannels() {
-        if (inSelect || !selector.isOpen()) {
+        if (poller.nio().inSelect() || !selector().isOpen()) {
             return;
         }
         try {
             // Readiness reported by this run is not lost: the selector is level-triggered, so
             // the loop's next select reports it again.
-            selector.selectNow(k -> { });
+            selector().selectNow(k -> { });
         } catch (IOException e) {
             // the closed channels are released by the loop's next select instead
         }
     }
 
     private void flushCancelledKeys(SelectableChannel channel) throws IOException {
-        if (inSelect) {
+        if (poller.nio().inSelect()) {
             throw new IllegalStateException("cannot register " + channel + " again with the loop while its previous "
                     + "registration is being cancelled, from inside an I/O handler; retry on the next iteration "
                     + "(loop.callSoon)");
         }
-        selector.selectNow(k -> { });
+        selector().selectNow(k -> { });
     }
 
     @Override
@@ -345,8 +169,8 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
 
     @Override
     public TimerHandle callLaterInternal(double delaySeconds, Runnable callback) {
-        checkSeconds(delaySeconds, "delay");
-        return callLaterInternal(secondsToNanos(delaySeconds), callback);
+        Seconds.checkSeconds(delaySeconds, "delay");
+        return callLaterInternal(Seconds.secondsToNanos(delaySeconds), callback);
     }
 
     @Override
@@ -374,169 +198,22 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
 
     @Override
     public void addReader(SelectableChannel channel, Runnable callback) {
-        ChannelCallbacks cb = watcher(channel, callback, "addReader()");
-        if ((channel.validOps() & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) == 0) {
-            throw new IllegalArgumentException(channel + " cannot be read");
-        }
-        if (cb.reader != null) {
-            cb.reader.cancel();
-        }
-        cb.reader = new Handle(this, callback, Context.current().copy());
-        cb.update();
+        watchers.addReader(channel, callback);
     }
 
     @Override
     public void addWriter(SelectableChannel channel, Runnable callback) {
-        ChannelCallbacks cb = watcher(channel, callback, "addWriter()");
-        if ((channel.validOps() & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) == 0) {
-            throw new IllegalArgumentException(channel + " cannot be written");
-        }
-        if (cb.writer != null) {
-            cb.writer.cancel();
-        }
-        // The ops are recomputed after each call: a finished connection moves from
-        // OP_CONNECT to OP_WRITE (a stale OP_CONNECT would make the selector spin).
-        cb.writer = new Handle(this, () -> {
-            try {
-                callback.run();
-            } finally {
-                cb.update();
-            }
-        }, Context.current().copy());
-        cb.update();
+        watchers.addWriter(channel, callback);
     }
 
     @Override
     public boolean removeReader(SelectableChannel channel) {
-        ChannelCallbacks cb = existingWatcher(channel, "removeReader()");
-        if (cb == null || cb.reader == null) {
-            return false;
-        }
-        cb.reader.cancel();
-        cb.reader = null;
-        cb.update();
-        return true;
+        return watchers.removeReader(channel);
     }
 
     @Override
     public boolean removeWriter(SelectableChannel channel) {
-        ChannelCallbacks cb = existingWatcher(channel, "removeWriter()");
-        if (cb == null || cb.writer == null) {
-            return false;
-        }
-        cb.writer.cancel();
-        cb.writer = null;
-        cb.update();
-        return true;
-    }
-
-    private ChannelCallbacks watcher(SelectableChannel channel, Runnable callback, String what) {
-        Objects.requireNonNull(channel, "channel");
-        Objects.requireNonNull(callback, "callback");
-        checkClosed();
-        checkThread(what);
-        if (!channel.isOpen()) {
-            throw new IllegalArgumentException(what + ": the channel is closed: " + channel);
-        }
-        if (channel.isBlocking()) {
-            throw new IllegalArgumentException(what + ": the channel must be in non-blocking mode "
-                    + "(call configureBlocking(false)): " + channel);
-        }
-        ChannelCallbacks cb = existingWatcher(channel, what);
-        if (cb != null) {
-            return cb;
-        }
-        cb = new ChannelCallbacks(channel);
-        try {
-            cb.key = register(channel, 0, cb);
-        } catch (ClosedChannelException e) {
-            throw new IllegalArgumentException(what + ": the channel is closed: " + channel, e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return cb;
-    }
-
-    private ChannelCallbacks existingWatcher(SelectableChannel channel, String what) {
-        Objects.requireNonNull(channel, "channel");
-        checkThread(what);
-        SelectionKey key = channel.keyFor(selector);
-        if (key == null || !key.isValid()) {
-            return null;
-        }
-        if (key.attachment() instanceof ChannelCallbacks cb) {
-            return cb;
-        }
-        throw new IllegalStateException(what + ": the channel is used by " + key.attachment()
-                + "; it cannot be watched by add/removeReader or add/removeWriter too");
-    }
-
-    private void cancelIdleKeys() {
-        for (ChannelCallbacks cb : idleKeys) {
-            cb.idleQueued = false;
-            if (cb.reader == null && cb.writer == null) {
-                cb.key.cancel();
-            }
-        }
-        idleKeys.clear();
-    }
-
-    /** The reader and writer set on one channel by addReader/addWriter; the key's attachment. */
-    private final class ChannelCallbacks implements IoHandler {
-        final SelectableChannel channel;
-        SelectionKey key;
-        Handle reader;
-        Handle writer;
-        boolean idleQueued;
-
-        ChannelCallbacks(SelectableChannel channel) {
-            this.channel = channel;
-        }
-
-        /** Sets the interest ops from the callbacks present; an idle key is cancelled at the next poll. */
-        void update() {
-            SelectionKey k = key;
-            if (!k.isValid()) {
-                return;
-            }
-            int ops = 0;
-            if (reader != null) {
-                ops |= channel.validOps() & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT);
-            }
-            if (writer != null) {
-                boolean pending = channel instanceof SocketChannel sc && sc.isConnectionPending();
-                ops |= pending ? SelectionKey.OP_CONNECT : channel.validOps() & SelectionKey.OP_WRITE;
-            }
-            if (k.interestOps() != ops) {
-                k.interestOps(ops);
-            }
-            if (ops == 0 && !idleQueued) {
-                idleQueued = true;
-                idleKeys.add(this);
-            }
-        }
-
-        @Override
-        public void ready(SelectionKey k) {
-            if (!k.isValid()) {
-                return;
-            }
-            int ready = k.readyOps();
-            Handle r = reader;
-            if (r != null && (ready & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0) {
-                callSoon0(r);
-            }
-            Handle w = writer;
-            if (w != null && (ready & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0) {
-                callSoon0(w);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "<watchers of " + channel + (reader != null ? " reader" : "") + (writer != null ? " writer" : "")
-                    + ">";
-        }
+        return watchers.removeWriter(channel);
     }
 
     // ---- socket operations --------------------------------------------------------------
@@ -691,5 +368,236 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
             throws IOException {
         checkInTask("createDatagramEndpoint()");
         return DatagramEndpoints.create(this, protocolFactory, localAddress, remoteAddress, options);
+    }
+
+    // =====================================================================================
+    // Futures and tasks
+    // =====================================================================================
+
+    @Override
+    public <T> Future<T> createFuture() {
+        return new Future<>(this);
+    }
+
+    @Override
+    public <T> Task<T> createTask(Coroutine<T> coro) {
+        return createTask(coro, null, null);
+    }
+
+    @Override
+    public Task<Void> createTask(VoidCoroutine coro) {
+        return createTask(Coroutine.of(coro), null, null);
+    }
+
+    @Override
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context) {
+        Objects.requireNonNull(coro, "coro");
+        checkClosed();
+        checkThread("createTask()");
+        Task<T> t = taskFactory.createTask(this, coro, name, context);
+        if (t == null || t.loop != this) {
+            throw new IllegalStateException("task factory " + taskFactory + " returned " + t
+                    + " instead of a task of this loop");
+        }
+        if (name != null) {
+            t.setName(name); // as asyncio 3.13, even when the factory ignored the name
+        }
+        return t;
+    }
+
+    @Override
+    public <T> Task<T> createTask(Coroutine<T> coro, String name, Context context, boolean eagerStart) {
+        Objects.requireNonNull(coro, "coro");
+        checkClosed();
+        checkThread("createTask()");
+        Task<T> t = new Task<>(this, coro, name, context);
+        t.start(eagerStart && owner != null);
+        return t;
+    }
+
+    @Override
+    public void setTaskFactory(TaskFactory factory) {
+        checkThread("setTaskFactory()");
+        this.taskFactory = factory == null ? TaskFactory.DEFAULT : factory;
+    }
+
+    @Override
+    public TaskFactory getTaskFactory() {
+        return taskFactory;
+    }
+
+    // =====================================================================================
+    // Services: executor, signals
+    // =====================================================================================
+
+    @Override
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkClosed();
+        checkThread("runInExecutor()");
+        return this.executor.run(executor, fn);
+    }
+
+    @Override
+    public void setDefaultExecutor(ExecutorService executor) {
+        checkThread("setDefaultExecutor()");
+        this.executor.setDefault(executor);
+    }
+
+    @Override
+    public void shutdownDefaultExecutor() {
+        shutdownDefaultExecutor(Double.POSITIVE_INFINITY);
+    }
+
+    @Override
+    public void shutdownDefaultExecutor(double timeout) {
+        executor.shutdownDefault(timeout);
+    }
+
+    @Override
+    public void addSignalHandler(Signal sig, Runnable callback) {
+        Objects.requireNonNull(sig, "sig");
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        checkThread("addSignalHandler()");
+        signals.add(sig, callback);
+    }
+
+    @Override
+    public boolean removeSignalHandler(Signal sig) {
+        Objects.requireNonNull(sig, "sig");
+        checkThread("removeSignalHandler()");
+        return signals.remove(sig);
+    }
+
+    // =====================================================================================
+    // Subprocesses: org.jasyncio.internal.subprocess
+    // =====================================================================================
+
+    @Override
+    public <P extends SubprocessProtocol> SubprocessConnection<P>
+            subprocessExec(Supplier<? extends P> protocolFactory, List<String> command)
+            throws IOException {
+        return subprocessExec(protocolFactory, command, SubprocessOptions.pipes());
+    }
+
+    @Override
+    public <P extends SubprocessProtocol> SubprocessConnection<P>
+            subprocessExec(Supplier<? extends P> protocolFactory, List<String> command,
+                    SubprocessOptions options) throws IOException {
+        requireTaskOfThisLoop("subprocessExec()");
+        return Spawner.exec(this, protocolFactory, command, options);
+    }
+
+    @Override
+    public <P extends SubprocessProtocol> SubprocessConnection<P>
+            subprocessShell(Supplier<? extends P> protocolFactory, String cmd)
+            throws IOException {
+        return subprocessShell(protocolFactory, cmd, SubprocessOptions.pipes());
+    }
+
+    @Override
+    public <P extends SubprocessProtocol> SubprocessConnection<P>
+            subprocessShell(Supplier<? extends P> protocolFactory, String cmd,
+                    SubprocessOptions options) throws IOException {
+        requireTaskOfThisLoop("subprocessShell()");
+        return Spawner.shell(this, protocolFactory, cmd, options);
+    }
+
+    private void requireTaskOfThisLoop(String what) {
+        Task<?> t = Task.current();
+        if (t == null) {
+            throw Task.outsideTask(what);
+        }
+        if (t.loop != this) {
+            throw new IllegalStateException(what + " was called from a task of another event loop");
+        }
+    }
+
+    /** Runs the close hooks once, on the closing thread; a failing hook is logged, the others still run. */
+
+    // =====================================================================================
+    // Debug and errors
+    // =====================================================================================
+
+    @Override
+    public void setDebug(boolean enabled) {
+        this.debug = enabled;
+    }
+
+    @Override
+    public boolean getDebug() {
+        return debug;
+    }
+
+    @Override
+    public double getSlowCallbackDuration() {
+        return slowCallbackNanos / 1e9;
+    }
+
+    @Override
+    public void setSlowCallbackDuration(double seconds) {
+        if (Double.isNaN(seconds) || seconds < 0) {
+            throw new IllegalArgumentException("slow callback duration must be a number of seconds >= 0, got " + seconds);
+        }
+        this.slowCallbackNanos = Seconds.secondsToNanos(seconds);
+    }
+
+    @Override
+    public void setExceptionHandler(ExceptionHandler handler) {
+        this.exceptionHandler = handler;
+    }
+
+    @Override
+    public ExceptionHandler getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    @Override
+    public void callExceptionHandler(ExceptionContext context) {
+        Objects.requireNonNull(context, "context");
+        ExceptionHandler h = exceptionHandler;
+        if (h == null) {
+            try {
+                defaultExceptionHandler(context);
+            } catch (Throwable t) {
+                Debug.LOG.log(Level.ERROR, "Exception in default exception handler", t);
+            }
+            return;
+        }
+        try {
+            h.handle(this, context);
+        } catch (Throwable t) {
+            try {
+                defaultExceptionHandler(ExceptionContext.builder("Unhandled error in exception handler")
+                        .exception(t).put("context", context.asMap()).build());
+            } catch (Throwable t2) {
+                Debug.LOG.log(Level.ERROR, "Exception in default exception handler while handling an "
+                        + "unexpected error in custom exception handler", t2);
+            }
+        }
+    }
+
+    @Override
+    public void defaultExceptionHandler(ExceptionContext context) {
+        StringBuilder sb = new StringBuilder(context.message());
+        for (Map.Entry<String, Object> e : context.asMap().entrySet()) {
+            String k = e.getKey();
+            if (k.equals("message") || k.equals("exception")) {
+                continue;
+            }
+            Object v = e.getValue();
+            if (v instanceof StackTraceElement[] st) {
+                sb.append("\nObject created at (most recent call first):").append(Debug.formatStack(st, 20));
+            } else {
+                sb.append('\n').append(k).append(": ").append(v);
+            }
+        }
+        Throwable ex = context.exception();
+        if (ex != null) {
+            Debug.LOG.log(Level.ERROR, sb.toString(), ex);
+        } else {
+            Debug.LOG.log(Level.ERROR, sb.toString());
+        }
     }
 }

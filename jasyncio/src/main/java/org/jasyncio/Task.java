@@ -49,7 +49,8 @@ public final class Task<T> extends Future<T> {
     private Object[] contextEntries;
     /** The task's virtual thread, created when its first step runs. */
     Thread thread;
-    private Stepper stepper;
+    /** What the loop queues to run the task's next step (a Future itself is not queued). */
+    final Stepper stepper = new Stepper(this);
     /** Links in the loop's list of tasks not yet suspended (strongly held). */
     Task<?> prevLive;
     Task<?> nextLive;
@@ -96,7 +97,7 @@ public final class Task<T> extends Future<T> {
         if (loop.debug) {
             this.sourceTraceback = Debug.callerStack();
         }
-        loop.linkLive(this);
+        loop.tasks.linkLive(this);
     }
 
     /** Fills a weak registration with what a report about this task needs. */
@@ -505,19 +506,14 @@ public final class Task<T> extends Future<T> {
         }
     }
 
-    @Override
-    void runReady() {
-        step();
-    }
 
     /** Runs one step: the thread's continuation, until it parks, yields or ends. */
     void step() {
         BaseEventLoop l = loop;
         Stepper s = stepper;
-        if (s == null) {
+        if (thread == null) {
             // First step: the virtual thread is made only now, so that tasks waiting to
             // start cost a Task object, not a thread.
-            stepper = s = new Stepper(this);
             thread = LoomSupport.newThread(s, s);
             thread.start(); // hands us the continuation (Stepper.execute) without queueing it
             firstStep = true;
@@ -532,7 +528,7 @@ public final class Task<T> extends Future<T> {
         if (ref == null && state == PENDING) {
             // Suspended for the first time: from now on only what it waits for keeps it
             // alive, so the loop holds it weakly and reports it if it is collected.
-            l.registerSuspended(this);
+            l.tasks.registerSuspended(this);
         }
     }
 
@@ -577,7 +573,7 @@ public final class Task<T> extends Future<T> {
         if (startedEagerly && firstStep) {
             coro = null; // asyncio 3.13 (gh-122332): an eager task done at once holds no coroutine
         }
-        loop.taskFinished(this);
+        loop.tasks.taskFinished(this);
     }
 
     // ---- the current task -----------------------------------------------------------
@@ -588,7 +584,7 @@ public final class Task<T> extends Future<T> {
         if (!t.isVirtual()) {
             return null;
         }
-        for (BaseEventLoop l : BaseEventLoop.runningLoops()) {
+        for (BaseEventLoop l : RunningLoops.all()) {
             Task<?> c = l.current;
             if (c != null && c.thread == t) {
                 return c;
@@ -599,7 +595,7 @@ public final class Task<T> extends Future<T> {
 
     static IllegalStateException outsideTask(String what) {
         Thread t = Thread.currentThread();
-        String where = BaseEventLoop.runningOnThisThread() != null
+        String where = RunningLoops.onThisThread() != null
                 ? "in an event loop callback" : "on thread " + t.getName() + " which runs no task";
         return new IllegalStateException(what + " can only be called inside a task, but was called " + where
                 + "; run the code in a task (Asyncio.run, createTask) or, from another thread, use"
@@ -607,8 +603,8 @@ public final class Task<T> extends Future<T> {
     }
 
     /** The virtual thread's scheduler (one per task, so the loop knows whose step it runs) and body. */
-    private static final class Stepper implements Executor, Runnable {
-        private final Task<?> task;
+    static final class Stepper extends ReadyItem implements Executor, Runnable {
+        final Task<?> task;
         Runnable cont;
 
         Stepper(Task<?> task) {
@@ -627,6 +623,16 @@ public final class Task<T> extends Future<T> {
         @Override
         public void run() {
             task.body();
+        }
+
+        @Override
+        void runReady() {
+            task.step();
+        }
+
+        @Override
+        public String toString() {
+            return "<step of " + task + ">";
         }
     }
 }

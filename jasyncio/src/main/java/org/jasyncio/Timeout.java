@@ -142,7 +142,7 @@ public final class Timeout implements AutoCloseable {
             return;
         }
         noDeadline = false;
-        deadline = BaseEventLoop.secondsToNanos(when);
+        deadline = Seconds.secondsToNanos(when);
         long delay = deadline - loop.nanoTime();
         if (delay <= 0) {
             Handle h = new Handle(loop, this::onTimeout, null);
@@ -160,7 +160,7 @@ public final class Timeout implements AutoCloseable {
      * @throws IllegalStateException if the scope has expired or been left
      */
     public void reschedule(Duration delay) {
-        reschedule(loop.time() + BaseEventLoop.nanos(delay) / 1e9);
+        reschedule(loop.time() + Seconds.nanos(delay) / 1e9);
     }
 
     /**

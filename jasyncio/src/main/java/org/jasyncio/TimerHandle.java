@@ -39,9 +39,9 @@ public final class TimerHandle extends Handle implements Comparable<TimerHandle>
     }
 
     @Override
-    public void cancel() {
+    void cancelNow() {
         if (!cancelled()) {
-            super.cancel();
+            super.cancelNow();
             loop.timerCancelled(this);
         }
     }

@@ -8,8 +8,54 @@ import java.util.Arrays;
  * or until {@link #compact()} rebuilds the heap. Loop thread only.
  */
 final class TimerQueue {
+    /** Below this many timers, cancelled ones are left to reach the top. */
+    private static final int MIN_SCHEDULED_TIMERS = 100;
+
     private TimerHandle[] heap = new TimerHandle[64];
     private int size;
+    /** Cancelled timers still in the heap (asyncio's _timer_cancelled_count). */
+    private int cancelledCount;
+    /** Scheduling order, for FIFO among equal deadlines. */
+    private long seq;
+
+    long nextSeq() {
+        return seq++;
+    }
+
+    /** A scheduled timer was cancelled: it stays until tidied away. */
+    void cancelled() {
+        cancelledCount++;
+    }
+
+    /**
+     * Drops cancelled timers: rebuilds the heap when they are more than half of many, else
+     * pops those at the top (asyncio's _run_once does the same).
+     */
+    void tidy() {
+        if (size > MIN_SCHEDULED_TIMERS && cancelledCount * 2 > size) {
+            compact();
+            cancelledCount = 0;
+            return;
+        }
+        while (size > 0 && heap[0].cancelled()) {
+            poll().scheduled = false;
+            cancelledCount = Math.max(0, cancelledCount - 1);
+        }
+    }
+
+    /** Moves the timers due at {@code now} to the end of {@code ready}, in deadline order. */
+    void moveDue(long now, ReadyQueue ready) {
+        TimerHandle h;
+        while ((h = peek()) != null && h.deadline <= now) {
+            poll();
+            h.scheduled = false;
+            if (h.cancelled()) {
+                cancelledCount = Math.max(0, cancelledCount - 1);
+            } else {
+                ready.addLast(h);
+            }
+        }
+    }
 
     int size() {
         return size;

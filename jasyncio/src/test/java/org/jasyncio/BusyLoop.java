@@ -18,6 +18,6 @@ public final class BusyLoop {
      */
     public static void block(double seconds) {
         BaseEventLoop loop = (BaseEventLoop) Asyncio.getRunningLoop();
-        ((SelectorEventLoop) loop).advance(BaseEventLoop.secondsToNanos(seconds));
+        ((SelectorEventLoop) loop).advance(Seconds.secondsToNanos(seconds));
     }
 }

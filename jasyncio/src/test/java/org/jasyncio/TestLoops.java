@@ -105,7 +105,7 @@ public final class TestLoops {
      * @throws IllegalStateException if the loop's clock is not virtual
      */
     public static void advanceTime(EventLoop loop, double seconds) {
-        ((SelectorEventLoop) loop).advance(BaseEventLoop.secondsToNanos(seconds));
+        ((SelectorEventLoop) loop).advance(Seconds.secondsToNanos(seconds));
     }
 
     /** An exception handler that records every context it is given. */

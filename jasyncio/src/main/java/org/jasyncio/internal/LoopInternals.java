@@ -1,6 +1,7 @@
 package org.jasyncio.internal;
 
 import org.jasyncio.EventLoop;
+import org.jasyncio.Task;
 
 /**
  * What jasyncio's sub-packages (locks, queues, streams, ...) need from the core that the
@@ -15,19 +16,19 @@ public interface LoopInternals {
     EventLoop runningLoop();
 
     /**
+     * The task running the caller, or null anywhere else (no error when no loop runs).
+     *
+     * @return the current task or null
+     */
+    Task<?> currentTaskOrNull();
+
+    /**
      * Rejects a loop-affine call from another thread while {@code loop} runs.
      *
      * @param loop the loop the object belongs to
      * @param what the operation, for the message
      * @throws IllegalStateException if called from another thread while the loop runs
      */
-    /**
-     * The task running the caller, or null anywhere else (no error when no loop runs).
-     *
-     * @return the current task or null
-     */
-    org.jasyncio.Task<?> currentTaskOrNull();
-
     void checkThread(EventLoop loop, String what);
 
     /**
@@ -39,50 +40,36 @@ public interface LoopInternals {
     boolean onLoopThread(EventLoop loop);
 
     /**
-     * Registers a hook that {@link org.jasyncio.Runner#close()} (and so
-     * {@code Asyncio.run}) runs inside a task of {@code loop} before the loop closes, after
-     * the remaining tasks were cancelled: asyncio's {@code shutdown_asyncgens} step. Hooks
-     * run in registration order; a hook may suspend.
+     * Returns {@code loop}'s attachment for {@code key}, made on first use; loop thread only.
      *
+     * @param <A> the attachment type
      * @param loop the loop
-     * @param hook the hook
+     * @param key the attachment's key
+     * @return the attachment
+     * @throws IllegalStateException if the loop is closed and has none yet
      */
-    void addShutdownHook(EventLoop loop, Runnable hook);
+    <A extends LoopAttachment> A attachment(EventLoop loop, AttachmentKey<A> key);
 
     /**
-     * Removes a hook registered with {@link #addShutdownHook}.
+     * Returns {@code loop}'s attachment for {@code key} if it has one; loop thread only.
      *
+     * @param <A> the attachment type
      * @param loop the loop
-     * @param hook the hook
+     * @param key the attachment's key
+     * @return the attachment, or {@code null}
      */
-    void removeShutdownHook(EventLoop loop, Runnable hook);
+    <A extends LoopAttachment> A peekAttachment(EventLoop loop, AttachmentKey<A> key);
 
     /**
-     * Registers a hook that {@link EventLoop#close()} runs, once, on the closing thread, after
-     * the loop stopped accepting callbacks: to release what the loop owns outside its selector
-     * (child processes). Hooks run in registration order; a hook must not suspend.
-     *
-     * @param loop the loop
-     * @param hook the hook
-     */
-    void addCloseHook(EventLoop loop, Runnable hook);
-
-    /**
-     * Returns the implementation.
+     * Returns the implementation. Before the first loop is made there is no task and no running
+     * loop, and that is what the answer says; the core installs the real one when its loop class
+     * is initialised, so no lookup by name is needed.
      *
      * @return the core's implementation
      */
     static LoopInternals get() {
         LoopInternals i = Holder.instance;
-        if (i == null) {
-            try {
-                Class.forName("org.jasyncio.Asyncio", true, LoopInternals.class.getClassLoader());
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-            i = Holder.instance;
-        }
-        return i;
+        return i != null ? i : Holder.NO_LOOP_YET;
     }
 
     /**
@@ -97,6 +84,39 @@ public interface LoopInternals {
     /** Where the implementation lives. */
     final class Holder {
         static volatile LoopInternals instance;
+
+        /** The answers while no loop class was ever initialised: nothing runs anywhere. */
+        static final LoopInternals NO_LOOP_YET = new LoopInternals() {
+            @Override
+            public EventLoop runningLoop() {
+                return null;
+            }
+
+            @Override
+            public Task<?> currentTaskOrNull() {
+                return null;
+            }
+
+            @Override
+            public void checkThread(EventLoop loop, String what) {
+                throw new IllegalStateException("not a jasyncio loop: " + loop);
+            }
+
+            @Override
+            public boolean onLoopThread(EventLoop loop) {
+                return false;
+            }
+
+            @Override
+            public <A extends LoopAttachment> A attachment(EventLoop loop, AttachmentKey<A> key) {
+                throw new IllegalStateException("not a jasyncio loop: " + loop);
+            }
+
+            @Override
+            public <A extends LoopAttachment> A peekAttachment(EventLoop loop, AttachmentKey<A> key) {
+                return null;
+            }
+        };
 
         private Holder() {}
     }

@@ -3,11 +3,11 @@ package org.jasyncio.internal.subprocess;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 
 import org.jasyncio.EventLoop;
+import org.jasyncio.internal.AttachmentKey;
+import org.jasyncio.internal.LoopAttachment;
 import org.jasyncio.internal.LoopInternals;
 
 /**
@@ -15,8 +15,9 @@ import org.jasyncio.internal.LoopInternals;
  * children are all killed first, then reaped under one deadline, so that closing a loop with many
  * running children takes one kill's time, not one per child.
  */
-final class LoopChildren implements Runnable {
-    private static final Map<EventLoop, LoopChildren> BY_LOOP = new WeakHashMap<>();
+final class LoopChildren implements LoopAttachment {
+    private static final AttachmentKey<LoopChildren> KEY =
+            new AttachmentKey<>("subprocess children", l -> new LoopChildren());
 
     private final Set<ProcessTransport> live = new LinkedHashSet<>();
 
@@ -24,35 +25,20 @@ final class LoopChildren implements Runnable {
 
     /** Tracks {@code t} until {@link #remove}; loop thread. */
     static void add(EventLoop loop, ProcessTransport t) {
-        LoopChildren c;
-        synchronized (BY_LOOP) {
-            c = BY_LOOP.get(loop);
-            if (c == null) {
-                c = new LoopChildren();
-                BY_LOOP.put(loop, c);
-                LoopInternals.get().addCloseHook(loop, c);
-            }
-        }
-        c.live.add(t);
+        LoopInternals.get().attachment(loop, KEY).live.add(t);
     }
 
     /** Stops tracking {@code t}: it finished. */
     static void remove(EventLoop loop, ProcessTransport t) {
-        LoopChildren c;
-        synchronized (BY_LOOP) {
-            c = BY_LOOP.get(loop);
-        }
+        LoopChildren c = LoopInternals.get().peekAttachment(loop, KEY);
         if (c != null) {
             c.live.remove(t);
         }
     }
 
-    /** The loop closes: kill every running child, then reap them all within one deadline. */
+    /** The loop closes: kill every child, then reap them all under one deadline. */
     @Override
-    public void run() {
-        synchronized (BY_LOOP) {
-            BY_LOOP.values().remove(this);
-        }
+    public void loopClosing() {
         List<ProcessTransport> all = new ArrayList<>(live);
         live.clear();
         for (ProcessTransport t : all) {
