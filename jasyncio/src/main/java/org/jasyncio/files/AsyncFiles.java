@@ -161,9 +161,9 @@ public final class AsyncFiles {
     }
 
     /**
-     * Writes {@code text} to a file in UTF-8; {@link Files#writeString(Path, CharSequence,
-     * OpenOption...)} on the default executor, aiofiles' {@code await f.write(text)}.
-     * Without options the file is created or truncated.
+     * Writes {@code text} to a file in UTF-8, as
+     * {@link Files#writeString(Path, CharSequence, OpenOption...)} on the default executor;
+     * aiofiles' {@code await f.write(text)}. Without options the file is created or truncated.
      *
      * <h4>Cancellation</h4>
      * Once the write started, it completes even if the task is cancelled.
@@ -180,8 +180,8 @@ public final class AsyncFiles {
     }
 
     /**
-     * Writes {@code text} to a file in {@code charset}; {@link Files#writeString(Path,
-     * CharSequence, Charset, OpenOption...)} on the default executor.
+     * Writes {@code text} to a file in {@code charset}, as
+     * {@link Files#writeString(Path, CharSequence, Charset, OpenOption...)} on the default executor.
      *
      * <h4>Cancellation</h4>
      * Once the write started, it completes even if the task is cancelled.
