@@ -69,6 +69,13 @@ else
   done
   expect "the jar is the module org.jasyncio@$VERSION" "org.jasyncio@$VERSION" \
     "$("$JAVA_HOME/bin/jar" --describe-module --file "$JAR" 2>&1)"
+  # The test kit, once the build has it: installed next to jasyncio, with the same three jars.
+  if [ -f "$ROOT/jasyncio-test/pom.xml" ]; then
+    KIT="$(dirname "$(dirname "$(dirname "$JAR")")")/jasyncio-test/$VERSION/jasyncio-test-$VERSION"
+    for f in "$KIT.jar" "$KIT-sources.jar" "$KIT-javadoc.jar"; do
+      if [ -s "$f" ]; then pass "installed: $(basename "$f")"; else fail "installed: $(basename "$f") missing"; fi
+    done
+  fi
 fi
 
 # ---- Surefire: argLine ----------------------------------------------------------------------
