@@ -5,7 +5,8 @@
  * timeouts, task groups, context variables, async generators); {@link org.jasyncio.locks}
  * the synchronization primitives; {@link org.jasyncio.queues} the queues;
  * {@link org.jasyncio.transports} and {@link org.jasyncio.streams} the network API;
- * {@link org.jasyncio.subprocess} child processes. Internals live in
+ * {@link org.jasyncio.subprocess} child processes; {@link org.jasyncio.files} file I/O off
+ * the loop thread. Internals live in
  * {@code org.jasyncio.internal}, which is not exported.
  *
  * <p>jasyncio reaches the JDK's virtual-thread scheduler hook by reflection: run with
@@ -21,4 +22,5 @@ module org.jasyncio {
     exports org.jasyncio.streams;
     exports org.jasyncio.queues;
     exports org.jasyncio.subprocess;
+    exports org.jasyncio.files;
 }

@@ -77,12 +77,26 @@ public final class LoomSupport {
      */
     public static void check() {
         if (BUILDER_CTOR == null) {
-            throw new IllegalStateException(
-                    "jasyncio cannot create loop-scheduled virtual threads: start the JVM with "
-                            + requiredFlag() + " (the JDK has no public API for a virtual-thread "
-                            + "scheduler; jasyncio reaches ThreadBuilders$VirtualThreadBuilder(Executor) "
-                            + "by reflection)", FAILURE);
+            throw new IllegalStateException(missingFlagMessage(LaunchPath.current()), FAILURE);
         }
+    }
+
+    /**
+     * Returns the error message for a JVM started without {@link #requiredFlag()}: the flag,
+     * why it is needed, and where it goes for {@code path}.
+     *
+     * @param path how this JVM was started
+     * @return the message
+     */
+    static String missingFlagMessage(LaunchPath path) {
+        boolean tracked = !"false".equals(System.getProperty("jdk.trackAllThreads"));
+        String jar = path == LaunchPath.JAR ? System.getProperty("java.class.path", "") : "";
+        return "jasyncio cannot create loop-scheduled virtual threads: start the JVM with " + requiredFlag()
+                + " (the JDK has no public API for a virtual-thread scheduler; jasyncio reaches "
+                + "ThreadBuilders$VirtualThreadBuilder(Executor) by reflection)"
+                + (tracked ? ", and with -Djdk.trackAllThreads=false (so that tasks nobody can wake are "
+                        + "garbage-collected and reported). " : ". ")
+                + path.fix(requiredFlag(), !tracked, jar);
     }
 
     /**
