@@ -66,6 +66,11 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     final List<Runnable> shutdownHooks = new ArrayList<>();
     /** Hooks run by close(): release what the loop owns outside its selector (subprocesses, issue 5). */
     final List<Runnable> closeHooks = new ArrayList<>();
+    /**
+     * Futures another thread will complete (runInExecutor, wrapFuture) not done yet: a virtual
+     * clock waits for them a little before it jumps.
+     */
+    final AtomicInteger outsideWork = new AtomicInteger();
 
     // ---- state shared with other threads ----
     final Inbox inbox = new Inbox();

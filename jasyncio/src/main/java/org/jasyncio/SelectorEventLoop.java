@@ -47,8 +47,8 @@ import org.jasyncio.transports.Transport;
  * The event loop on a {@link java.nio.channels.Selector}; asyncio's
  * {@code SelectorEventLoop} (epoll on Linux).
  *
- * <p>A virtual-time variant, for tests, jumps its clock to the next timer instead of
- * sleeping whenever nothing else is ready.
+ * <p>On a {@link VirtualClock}, for tests, the loop jumps its clock to the next timer instead
+ * of sleeping whenever nothing else is ready (after watching I/O as the clock says).
  *
  * <h2>I/O dispatch</h2>
  * Each selection key's attachment is an {@link IoHandler}. Transports are their own
@@ -99,39 +99,32 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     private ByteBuffer readBuffer;
     private ByteBuffer writeBuffer;
 
-    /** Virtual time: null for the real clock. */
-    private final long[] virtualNow;
+    /** The virtual clock, or null for the real one. */
+    private final VirtualClock clock;
 
     SelectorEventLoop() {
-        this(false);
+        this(null);
     }
 
-    SelectorEventLoop(boolean virtualTime) {
+    SelectorEventLoop(VirtualClock clock) {
         super();
         try {
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector for the event loop", e);
         }
-        this.virtualNow = virtualTime ? new long[] {0} : null;
+        this.clock = clock;
     }
 
     @Override
     long nanoTime() {
-        long[] v = virtualNow;
-        return v == null ? System.nanoTime() - CLOCK_ORIGIN : v[0];
+        VirtualClock c = clock;
+        return c == null ? System.nanoTime() - CLOCK_ORIGIN : c.nanos();
     }
 
-    /** Virtual time only: moves the clock forward. */
-    void advance(long nanos) {
-        if (virtualNow == null) {
-            throw new IllegalStateException("not a virtual-time loop");
-        }
-        virtualNow[0] += nanos;
-    }
-
-    boolean isVirtualTime() {
-        return virtualNow != null;
+    /** The virtual clock, or null. */
+    VirtualClock clock() {
+        return clock;
     }
 
     @Override
@@ -150,21 +143,29 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
             if (!inbox.isEmpty()) {
                 timeoutNanos = 0;
             }
-            if (virtualNow != null && timeoutNanos > 0) {
-                int n = noChannels ? 0 : sel.selectNow(onSelected);
-                if (n == 0 && inbox.isEmpty()) {
-                    virtualNow[0] += timeoutNanos;
-                }
-                return;
+            // Virtual time: only timers are left. Watch for I/O as the clock says, then jump.
+            VirtualClock c = clock;
+            long jumpTo = 0;
+            long idleWait = 0;
+            long idleStart = 0;
+            if (c != null && timeoutNanos > 0) {
+                jumpTo = saturatedAdd(c.nanos(), timeoutNanos);
+                idleWait = c.idleWaitNanos(this);
+                idleStart = System.nanoTime();
+                timeoutNanos = idleWait;
             }
+            int n;
             if (timeoutNanos == 0) {
-                sel.selectNow(onSelected);
+                n = noChannels ? 0 : sel.selectNow(onSelected);
             } else if (timeoutNanos < 0) {
-                sel.select(onSelected);
+                n = sel.select(onSelected);
             } else {
                 // Selector timeouts are in milliseconds: round up, never down to "forever" (0).
                 long ms = Math.max(1, (timeoutNanos + 999_999) / 1_000_000);
-                sel.select(onSelected, ms);
+                n = sel.select(onSelected, ms);
+            }
+            if (jumpTo != 0 && n == 0 && inbox.isEmpty()) {
+                c.idleEnded(jumpTo, idleWait, System.nanoTime() - idleStart);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed", e);

@@ -47,6 +47,15 @@ final class LoopChildren implements Runnable {
         }
     }
 
+    /** Whether {@code loop} has a child that has not finished; loop thread. */
+    static boolean anyRunning(EventLoop loop) {
+        LoopChildren c;
+        synchronized (BY_LOOP) {
+            c = BY_LOOP.get(loop);
+        }
+        return c != null && !c.live.isEmpty();
+    }
+
     /** The loop closes: kill every running child, then reap them all within one deadline. */
     @Override
     public void run() {
