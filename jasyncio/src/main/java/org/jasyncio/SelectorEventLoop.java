@@ -145,11 +145,13 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
             }
             // Virtual time: only timers are left. Watch for I/O as the clock says, then jump.
             VirtualClock c = clock;
+            long jumpFrom = 0;
             long jumpTo = 0;
             long idleWait = 0;
             long idleStart = 0;
             if (c != null && timeoutNanos > 0) {
-                jumpTo = saturatedAdd(c.nanos(), timeoutNanos);
+                jumpFrom = c.nanos();
+                jumpTo = saturatedAdd(jumpFrom, timeoutNanos);
                 idleWait = c.idleWaitNanos(this);
                 idleStart = System.nanoTime();
                 timeoutNanos = idleWait;
@@ -165,7 +167,7 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
                 n = sel.select(onSelected, ms);
             }
             if (jumpTo != 0 && n == 0 && inbox.isEmpty()) {
-                c.idleEnded(jumpTo, idleWait, System.nanoTime() - idleStart);
+                c.idleEnded(jumpFrom, jumpTo, idleWait, System.nanoTime() - idleStart);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed", e);

@@ -202,17 +202,18 @@ public final class VirtualClock {
     }
 
     /**
-     * The idle wait of {@link #idleWaitNanos} found nothing after {@code waitedNanos} of real
-     * time: jump to {@code deadline}, unless the wait was cut short (a wake-up: the loop looks
-     * again) or autojump is off. Loop thread.
+     * The idle wait of {@link #idleWaitNanos}, begun at clock time {@code from}, found nothing
+     * after {@code waitedNanos} of real time: jump to {@code deadline}, unless the wait was cut
+     * short (a wake-up), the clock was advanced meanwhile (the loop looks at its timers again),
+     * or autojump is off. Loop thread.
      */
-    void idleEnded(long deadline, long idleWait, long waitedNanos) {
+    void idleEnded(long from, long deadline, long idleWait, long waitedNanos) {
         if (idleWait < 0 || waitedNanos < idleWait) {
             return;
         }
         synchronized (this) {
-            if (deadline > nanos) {
-                nanos = deadline; // never backwards, should an advance have gone further meanwhile
+            if (nanos == from) {
+                nanos = deadline;
             }
         }
     }
