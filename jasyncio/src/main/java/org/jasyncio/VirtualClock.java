@@ -69,6 +69,18 @@ public final class VirtualClock {
     }
 
     /**
+     * Creates a clock at time 0, as {@link #VirtualClock(double)}.
+     *
+     * @param autojumpThreshold real time an idle loop with outside work in flight watches for
+     *     I/O before the clock jumps; not negative, not {@code null}
+     * @throws IllegalArgumentException if the threshold is negative
+     * @throws NullPointerException if {@code autojumpThreshold} is {@code null}
+     */
+    public VirtualClock(Duration autojumpThreshold) {
+        setAutojumpThreshold(autojumpThreshold);
+    }
+
+    /**
      * Creates an event loop whose clock is this one; asyncio's {@code new_event_loop()} on a
      * test clock. The caller runs and closes it, as any loop (or hands this method to a
      * {@link Runner} as its loop factory).
@@ -165,6 +177,21 @@ public final class VirtualClock {
             throw new IllegalArgumentException("autojump threshold must be >= 0 seconds, got " + seconds);
         }
         thresholdNanos = seconds == Double.POSITIVE_INFINITY ? Long.MAX_VALUE : BaseEventLoop.secondsToNanos(seconds);
+    }
+
+    /**
+     * Sets the autojump threshold, as {@link #setAutojumpThreshold(double)}.
+     *
+     * @param threshold real time; not negative, not {@code null}
+     * @throws IllegalArgumentException if {@code threshold} is negative
+     * @throws NullPointerException if {@code threshold} is {@code null}
+     */
+    public void setAutojumpThreshold(Duration threshold) {
+        Objects.requireNonNull(threshold, "threshold");
+        if (threshold.isNegative()) {
+            throw new IllegalArgumentException("autojump threshold must be >= 0, got " + threshold);
+        }
+        thresholdNanos = Math.min(BaseEventLoop.nanos(threshold), Long.MAX_VALUE - 1);
     }
 
     @Override

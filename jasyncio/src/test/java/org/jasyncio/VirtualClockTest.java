@@ -239,6 +239,10 @@ class VirtualClockTest {
         assertThrows(IllegalArgumentException.class, () -> new VirtualClock(Double.NaN));
         clock.setAutojumpThreshold(0.25);
         assertEquals(0.25, clock.autojumpThreshold());
+        clock.setAutojumpThreshold(Duration.ofMillis(30));
+        assertEquals(0.03, clock.autojumpThreshold());
+        assertThrows(IllegalArgumentException.class, () -> clock.setAutojumpThreshold(Duration.ofMillis(-1)));
+        assertEquals(2.0, new VirtualClock(Duration.ofSeconds(2)).autojumpThreshold());
         clock.advance(1.5);
         assertEquals(1.5, clock.time());
         try (EventLoop loop = clock.newEventLoop()) {
