@@ -67,8 +67,8 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     /** Hooks run by close(): release what the loop owns outside its selector (subprocesses, issue 5). */
     final List<Runnable> closeHooks = new ArrayList<>();
     /**
-     * Futures another thread will complete (runInExecutor, wrapFuture) not done yet: a virtual
-     * clock waits for them a little before it jumps.
+     * Futures another thread will complete (runInExecutor, wrapFuture, the executor's shutdown)
+     * not done yet: a virtual clock waits for them a little before it jumps.
      */
     final AtomicInteger outsideWork = new AtomicInteger();
 
@@ -940,6 +940,8 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             return;
         }
         Future<Void> done = createFuture();
+        outsideWork.incrementAndGet();
+        done.addInternalCallback(f -> outsideWork.decrementAndGet());
         Thread joiner = Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(() -> {
             ex.shutdown();
             try {

@@ -196,12 +196,17 @@ class VirtualClockTest {
     @Test
     void anExecutorJobAnswersBeforeTheClockJumps() throws Exception {
         VirtualClock clock = new VirtualClock(2.0);
-        int v = runOn(clock, () -> waitFor(() -> toThread(() -> {
-            Thread.sleep(100);
-            return 7;
-        }), 30));
-        assertEquals(7, v);
-        assertTrue(clock.time() < 30);
+        double at = runOn(clock, () -> {
+            int v = waitFor(() -> toThread(() -> {
+                Thread.sleep(100);
+                return 7;
+            }), 30);
+            assertEquals(7, v);
+            return getRunningLoop().time();
+        });
+        assertTrue(at < 30, "the clock jumped to the timeout: " + at);
+        // Runner.close() joined the executor's threads before its 300 s timeout
+        assertTrue(clock.time() < 300, "the executor's shutdown timed out: " + clock.time());
     }
 
     @Test
