@@ -37,6 +37,7 @@ class AsyncioTestUsageTest {
                     log.add("fast@" + loop.time());
                 }
             });
+            return null;
         });
         assertEquals(List.of("fast@1.5", "slow@2.0", "fast@3.0", "slow@4.0", "fast@4.5", "slow@6.0"), log);
     }
