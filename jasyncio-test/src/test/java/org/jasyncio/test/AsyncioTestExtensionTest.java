@@ -168,6 +168,24 @@ class AsyncioTestExtensionTest {
         assertEquals("boom", t.getCause().getMessage());
     }
 
+    static class UnretrievedFailureInDebugMode {
+        @AsyncioTest(debug = true)
+        void dropsAFailure() throws Exception {
+            createTask(() -> {
+                throw new IllegalStateException("boom");
+            }, "doomed-worker");
+            sleep(0);
+            sleep(0);
+        }
+    }
+
+    @Test
+    void inDebugModeTheLeakReportSaysWhereTheTaskWasCreated() {
+        Throwable t = failureOf(UnretrievedFailureInDebugMode.class);
+        assertTrue(t.getMessage().contains("created at " + UnretrievedFailureInDebugMode.class.getName()
+                + ".dropsAFailure("), t.getMessage());
+    }
+
     static class LeaksAllowed {
         @AsyncioTest(checkLeaks = false)
         void leaksOnPurpose() throws Exception {
