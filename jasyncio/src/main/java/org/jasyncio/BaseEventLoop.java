@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.jasyncio.internal.LoomSupport;
@@ -42,6 +43,11 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
 
     /** What the loop waits in for I/O; its clock. */
     final Poller poller;
+    /**
+     * Futures another thread will complete (runInExecutor, wrapFuture, the executor's shutdown)
+     * not done yet: a virtual clock waits for them a little before it jumps. Thread-safe.
+     */
+    final AtomicInteger outsideWork = new AtomicInteger();
 
     // ---- state shared with other threads ----
     final Inbox inbox = new Inbox();
@@ -69,15 +75,15 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     }
 
     /**
-     * Makes a loop on the NIO poller, with a real clock or a virtual one (tests).
+     * Makes a loop on the NIO poller, with the real clock or a virtual one.
      *
-     * @param virtualTime whether the clock jumps to the next timer when nothing is ready
+     * @param clock the virtual clock, or null for the real one
      */
-    BaseEventLoop(boolean virtualTime) {
+    BaseEventLoop(VirtualClock clock) {
         LoomSupport.check();
         this.debug = Debug.defaultDebug();
         NioPoller nio = new NioPoller(this);
-        this.poller = virtualTime ? new VirtualTimePoller(nio) : nio;
+        this.poller = clock == null ? nio : new VirtualTimePoller(nio, clock, this);
     }
 
     // =====================================================================================

@@ -26,6 +26,7 @@ final class Bridges {
     /** A loop future completed (on the loop thread) when {@code stage} completes. */
     static <T> Future<T> wrap(BaseEventLoop loop, CompletionStage<T> stage) {
         Future<T> fut = new Future<>(loop);
+        loop.outsideWork.incrementAndGet();
         stage.whenComplete((value, error) -> {
             Runnable r = () -> {
                 if (fut.done()) {
@@ -49,6 +50,7 @@ final class Bridges {
             }
         });
         fut.addInternalCallback(f -> {
+            loop.outsideWork.decrementAndGet();
             if (f.cancelled()) {
                 try {
                     stage.toCompletableFuture().cancel(true);

@@ -85,6 +85,8 @@ final class LoopExecutor {
             return;
         }
         Future<Void> done = loop.createFuture();
+        loop.outsideWork.incrementAndGet();
+        done.addInternalCallback(f -> loop.outsideWork.decrementAndGet());
         Thread joiner = Thread.ofPlatform().daemon().name("jasyncio-executor-shutdown").start(() -> {
             ex.shutdown();
             try {

@@ -67,23 +67,12 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     private ByteBuffer writeBuffer;
 
     SelectorEventLoop() {
-        this(false);
+        this(null);
     }
 
-    SelectorEventLoop(boolean virtualTime) {
-        super(virtualTime);
-    }
-
-    /** Moves a virtual clock forward by hand; tests. */
-    void advance(long nanos) {
-        if (!(poller instanceof VirtualTimePoller v)) {
-            throw new IllegalStateException("not a virtual-time loop");
-        }
-        v.advance(nanos);
-    }
-
-    boolean isVirtualTime() {
-        return poller instanceof VirtualTimePoller;
+    /** A loop on {@code clock}, or on the real clock when it is null. */
+    SelectorEventLoop(VirtualClock clock) {
+        super(clock);
     }
 
     @Override

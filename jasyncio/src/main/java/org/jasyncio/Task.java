@@ -400,13 +400,19 @@ public final class Task<T> extends Future<T> {
 
     /** A task parked in a blocking JDK call is interrupted so that the call ends. */
     private void interruptIfBlocked() {
-        if (thread == null || inAwait || loop.current == this) {
-            return;
-        }
-        Thread.State s = thread.getState();
-        if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
+        if (blockedInJdkCall()) {
             thread.interrupt();
         }
+    }
+
+    /** Parked in a blocking JDK call rather than awaiting a future: the JDK will wake it, not the loop. */
+    boolean blockedInJdkCall() {
+        Thread th = thread;
+        if (th == null || inAwait || loop.current == this || done()) {
+            return false;
+        }
+        Thread.State s = th.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
     }
 
     /** Throws the pending cancellation. */

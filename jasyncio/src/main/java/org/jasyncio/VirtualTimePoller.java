@@ -1,42 +1,46 @@
 package org.jasyncio;
 
 /**
- * A poller whose clock is virtual: when a poll would wait and nothing is ready (no I/O event,
- * nothing in the inbox), the clock jumps by the wait instead, straight to the next timer, so
- * code that sleeps for an hour runs in microseconds with exact timing. Real channels still
- * work: the wrapped {@link NioPoller} is asked, without waiting, on every poll. Used by the
- * tests' virtual-time loops; loop thread only, except {@link #wakeup()}.
+ * A poller on a {@link VirtualClock}: when a poll would wait and only timers are left, it
+ * watches for real I/O as the clock says (its autojump threshold, while something outside the
+ * loop may still produce an event), and if nothing came, the clock jumps by the wait, straight
+ * to the next timer, so code that sleeps for an hour runs in microseconds with exact timing.
+ * Real channels still work: the wrapped {@link NioPoller} is asked on every poll. Loop thread
+ * only, except {@link #wakeup()}; the clock itself is moved lock-free.
  */
 final class VirtualTimePoller extends Poller {
     private final NioPoller io;
-    private long now;
+    private final VirtualClock clock;
+    private final BaseEventLoop loop;
 
-    VirtualTimePoller(NioPoller io) {
+    VirtualTimePoller(NioPoller io, VirtualClock clock, BaseEventLoop loop) {
         this.io = io;
+        this.clock = clock;
+        this.loop = loop;
+    }
+
+    VirtualClock clock() {
+        return clock;
     }
 
     @Override
     long nanoTime() {
-        return now;
-    }
-
-    /** Moves the clock forward by hand (asyncio's {@code TestLoop.advance_time}). */
-    void advance(long nanos) {
-        if (nanos < 0) {
-            throw new IllegalArgumentException("time cannot go backwards: " + nanos);
-        }
-        now += nanos;
+        return clock.nanos();
     }
 
     @Override
     void poll(long timeoutNanos, Inbox inbox) {
-        if (timeoutNanos <= 0) {
-            io.poll(timeoutNanos == 0 ? 0 : -1, inbox);
+        if (timeoutNanos <= 0 || !inbox.isEmpty()) {
+            io.poll(timeoutNanos, inbox);
             return;
         }
-        io.poll(0, inbox);
+        long from = clock.nanos();
+        long to = Seconds.saturatedAdd(from, timeoutNanos);
+        long idleWait = clock.idleWaitNanos(loop);
+        long start = System.nanoTime();
+        io.poll(idleWait, inbox);
         if (!io.foundEvents() && inbox.isEmpty()) {
-            now += timeoutNanos;
+            clock.idleEnded(from, to, idleWait, System.nanoTime() - start);
         }
     }
 

@@ -14,10 +14,10 @@ public final class BusyLoop {
      * had blocked the loop for {@code seconds}.
      *
      * @param seconds how long the loop "was busy"
-     * @throws IllegalStateException if no virtual-time loop runs on this thread
+     * @throws IllegalStateException if no loop runs on this thread
+     * @throws IllegalArgumentException if the running loop's clock is not virtual
      */
     public static void block(double seconds) {
-        BaseEventLoop loop = (BaseEventLoop) Asyncio.getRunningLoop();
-        ((SelectorEventLoop) loop).advance(Seconds.secondsToNanos(seconds));
+        VirtualClock.of(Asyncio.getRunningLoop()).advance(seconds);
     }
 }

@@ -36,6 +36,12 @@ final class LoopChildren implements LoopAttachment {
         }
     }
 
+    /** Whether {@code loop} has a child that has not finished; loop thread. */
+    static boolean anyRunning(EventLoop loop) {
+        LoopChildren c = LoopInternals.get().peekAttachment(loop, KEY);
+        return c != null && !c.live.isEmpty();
+    }
+
     /** The loop closes: kill every child, then reap them all under one deadline. */
     @Override
     public void loopClosing() {

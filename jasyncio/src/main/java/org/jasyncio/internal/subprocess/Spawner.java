@@ -50,6 +50,17 @@ public final class Spawner {
     private Spawner() {}
 
     /**
+     * Tells whether a child process of {@code loop} has not finished: its pipes and exit will
+     * still post events to the loop (a virtual clock waits for them a little before it jumps).
+     *
+     * @param loop the loop
+     * @return {@code true} while a child started on {@code loop} runs or its pipes are open
+     */
+    public static boolean hasRunningChildren(EventLoop loop) {
+        return LoopChildren.anyRunning(loop);
+    }
+
+    /**
      * Starts {@code command} and connects a new protocol to it; the loop's
      * {@code subprocessExec}. Must be called in a task of {@code loop}.
      *
