@@ -1,7 +1,9 @@
 package org.jasyncio.internal.subprocess;
 
+import java.io.Closeable;
 import java.io.FileInputStream;
 import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -28,6 +30,10 @@ import java.nio.channels.FileChannel;
  * closes the descriptor, which would cut the pipe while a grandchild still writes to it (asyncio
  * reads until every writer is gone). If the reaper gets there first all the same, the reader
  * finds the channel closed and reads the rest from the JDK's stream, where the reaper put it.
+ *
+ * <p>The take must come right after the start: a child that exits before it has its pipes
+ * drained and closed by the JDK, and output a grandchild writes later is lost (the JDK's own
+ * behaviour), so {@link Spawner} takes them on its thread as {@code start()} returns.
  *
  * <p>If any of that is not there (another JDK, another OS, access refused), {@link #take}
  * returns {@code null} and the reader falls back to the JDK's stream: everything works except
@@ -74,6 +80,40 @@ final class PipeChannels {
     }
 
     private PipeChannels() {}
+
+    /**
+     * A child's stdout and stderr as taken right after its start: the JDK's streams (what the
+     * process returned before the take) and, where {@link #take} could, their channels.
+     */
+    record Taken(java.lang.Process proc, InputStream stdout, FileChannel stdoutChannel, InputStream stderr,
+            FileChannel stderrChannel) {
+
+        /** Releases both pipes (a child nobody will own). */
+        void close() {
+            for (Closeable c : new Closeable[] {stdoutChannel, stdout, stderrChannel, stderr}) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (IOException ignored) {
+                    // nothing left to release
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes both output pipes of {@code proc}; call it at once after the start, on any thread:
+     * until then the JDK's reaper drains and closes the pipes if the child exits.
+     *
+     * @param proc the child, just started
+     * @return its pipes
+     */
+    static Taken takeAll(java.lang.Process proc) {
+        InputStream out = proc.getInputStream();
+        InputStream err = proc.getErrorStream();
+        return new Taken(proc, out, take(proc, 1, out), err, take(proc, 2, err));
+    }
 
     /** Whether this JVM lets {@link #take} succeed (for tests and debug logs). */
     static boolean available() {

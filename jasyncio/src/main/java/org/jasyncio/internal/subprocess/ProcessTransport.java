@@ -64,8 +64,9 @@ public final class ProcessTransport implements SubprocessTransport {
     /** Signals sent to the child, by number (bit n = signal n). */
     private long signalsSent;
 
-    ProcessTransport(EventLoop loop, SubprocessProtocol protocol, java.lang.Process proc, String program,
+    ProcessTransport(EventLoop loop, SubprocessProtocol protocol, PipeChannels.Taken pipes, String program,
             boolean stdinPipe, boolean stdoutPipe, boolean stderrPipe) {
+        java.lang.Process proc = pipes.proc();
         this.loop = loop;
         this.context = Context.copyContext();
         this.debug = loop.getDebug();
@@ -74,8 +75,8 @@ public final class ProcessTransport implements SubprocessTransport {
         this.pid = proc.pid();
         this.program = program;
         this.stdin = stdinPipe ? new WritePipeTransport(this, proc.getOutputStream()) : null;
-        this.stdout = stdoutPipe ? new ReadPipeTransport(this, 1, proc) : null;
-        this.stderr = stderrPipe ? new ReadPipeTransport(this, 2, proc) : null;
+        this.stdout = stdoutPipe ? new ReadPipeTransport(this, 1, pipes.stdout(), pipes.stdoutChannel()) : null;
+        this.stderr = stderrPipe ? new ReadPipeTransport(this, 2, pipes.stderr(), pipes.stderrChannel()) : null;
         this.stdinLost = !stdinPipe;
         this.stdoutLost = !stdoutPipe;
         this.stderrLost = !stderrPipe;
@@ -297,7 +298,8 @@ public final class ProcessTransport implements SubprocessTransport {
     public void sendSignal(Signal sig) {
         Objects.requireNonNull(sig, "sig");
         LoopInternals.get().checkThread(loop, "SubprocessTransport.sendSignal()");
-        if (gone) {
+        if (gone || returncode != null) {
+            // its exit was processed: the pid is reaped and may already name another process
             throw new ProcessLookupError("child process " + pid + " already exited");
         }
         if (!proc.isAlive()) {

@@ -59,11 +59,11 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
     /** Whoever sets it first closes the channel: the JDK's close lock is then taken by one thread. */
     private final AtomicBoolean channelClosed = new AtomicBoolean();
 
-    ReadPipeTransport(ProcessTransport owner, int fd, java.lang.Process proc) {
+    ReadPipeTransport(ProcessTransport owner, int fd, InputStream in, FileChannel channel) {
         super(owner);
         this.fd = fd;
-        this.in = fd == 1 ? proc.getInputStream() : proc.getErrorStream();
-        this.channel = PipeChannels.take(proc, fd, in);
+        this.in = in;
+        this.channel = channel;
     }
 
     /** Starts the pump; loop thread, after the protocol's connectionMade. */

@@ -131,7 +131,8 @@ class PipeFallbackTest {
                 }
             };
             FakeChild child = new FakeChild();
-            ProcessTransport t = new ProcessTransport(getRunningLoop(), protocol, child, "fake", false, true, false);
+            ProcessTransport t = new ProcessTransport(getRunningLoop(), protocol, PipeChannels.takeAll(child), "fake", false,
+                    true, false);
             ReadPipeTransport out = (ReadPipeTransport) t.getPipeTransport(1);
             assertFalse(out.readsChannel());
             t.connect();
