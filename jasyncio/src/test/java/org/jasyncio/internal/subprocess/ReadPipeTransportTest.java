@@ -88,9 +88,12 @@ class ReadPipeTransportTest {
     @Test
     void pipesAreReadThroughChannels() throws Exception {
         Asyncio.run(() -> {
-            SubprocessConnection<Recorder> c = exec(false, "true");
+            // cat waits for its stdin: it cannot exit before the pipes are taken (a child that
+            // exits first has them drained by the JDK, and is read from the JDK's stream)
+            SubprocessConnection<Recorder> c = exec(false, "cat");
             assertTrue(((ReadPipeTransport) c.transport().getPipeTransport(1)).readsChannel());
             assertTrue(((ReadPipeTransport) c.transport().getPipeTransport(2)).readsChannel());
+            c.transport().close();
             c.protocol().lost.await();
             return null;
         });
