@@ -5,7 +5,7 @@
  * <h2>How bytes reach the loop</h2>
  * A {@link java.lang.Process}'s pipes are blocking. Each stdout or stderr pipe has a platform
  * pump thread that reads it (through a {@link java.nio.channels.FileChannel} taken from the JDK
- * by {@link org.jasyncio.internal.subprocess.PipeChannels}, so that closing it cuts a blocked
+ * by {@code PipeChannels}, so that closing it cuts a blocked
  * read) and posts chunks to the loop's inbox, spending credits: at most 256 KiB read ahead of the
  * protocol. stdin has a writer thread that takes the queued writes from a lock-free queue. The
  * threads share no lock with the loop and never run protocol code: everything the protocol sees
