@@ -313,7 +313,9 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
     /**
      * asyncio's close(): stops reading and closes the pipe, so the child's next write fails with
      * a broken pipe; {@code pipeConnectionLost(fd, null)} follows on the next iteration. Without
-     * a channel ({@link PipeChannels}) the pipe is closed after the read in progress.
+     * a channel ({@link PipeChannels}) the pipe is closed after the read in progress. With one,
+     * the JDK's close signals the pump out of read(2) and waits until it has left (microseconds):
+     * the pump holds no lock meanwhile, so that wait cannot wait on the loop.
      */
     @Override
     public void close() {
