@@ -119,9 +119,9 @@ public final class Process {
 
     /**
      * Waits until the child exits and returns its {@link #returncode()}; asyncio's
-     * {@code wait()} (see "Names" above for the name). If the exit is already known, returns
-     * at once; otherwise also waits until the child's pipes are closed, as asyncio does (the
-     * pipes end when the child exits, unless a grandchild holds them).
+     * {@code wait()} (see "Names" above for the name). Returns as soon as the child has exited,
+     * even while its stdout or stderr is unread or still held open by a grandchild, as CPython
+     * does since gh-119710 (and uvloop and Trio); what the pipes still hold stays readable.
      *
      * <p>To wait with a time limit: {@code Asyncio.waitFor(proc::await, 0.5)}; the child keeps
      * running when the limit passes, kill it if that is what you want.

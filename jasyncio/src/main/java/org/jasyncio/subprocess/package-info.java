@@ -51,8 +51,9 @@
  * <li>After the child exited, {@code stdin().drain()} raises
  *     {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio: {@code ConnectionResetError}).</li>
  * <li>The stdin pipe is known closed by the child when a write fails or the child exits (asyncio
- *     also watches it with the selector); output written by grandchildren after the child exited
- *     may be lost (the JDK closes the pipes when the child exits).</li>
+ *     also watches it with the selector).</li>
+ * <li>{@link org.jasyncio.subprocess.Process#await()} returns as soon as the child has exited, its
+ *     pipes open or not, as CPython does since gh-119710 (older asyncio waited for the pipes).</li>
  * <li>{@code sendSignal} of a signal other than SIGTERM and SIGKILL uses libc's {@code kill(2)}
  *     when native access is enabled ({@code --enable-native-access=ALL-UNNAMED}, or
  *     {@code =org.jasyncio} on the module path), else runs {@code kill(1)}, which delivers it a

@@ -14,11 +14,12 @@ import org.jasyncio.Signal;
  * stdin (writes never suspend, with flow control through the protocol's
  * {@code pauseWriting}/{@code resumeWriting}); {@code getPipeTransport(1)} and {@code (2)} are
  * {@link ReadTransport}s of its stdout and stderr ({@code pauseReading} stops reading the pipe,
- * so a child that writes more blocks in its write).
+ * so a child that writes more blocks in its write; closing one closes the pipe at once, so the
+ * child's next write to it fails with a broken pipe).
  *
  * <h2>Closing</h2>
- * {@link #close()} closes the pipes and kills the child (SIGKILL) if it is still running, as
- * asyncio does; in debug mode it logs "Close running child process: kill ...". Closing the event
+ * {@link #close()} kills the child (SIGKILL) if it is still running, then closes the pipes, as
+ * asyncio does (killed first, the child cannot exit on a broken pipe with a status of its own); in debug mode it logs "Close running child process: kill ...". Closing the event
  * loop closes every subprocess transport of that loop the same way, and waits (up to five
  * seconds) for the killed children to be reaped, so that none outlives the loop.
  *
@@ -87,7 +88,7 @@ public interface SubprocessTransport extends BaseTransport {
     void kill();
 
     /**
-     * Closes the pipes and kills the child if it is still running; asyncio's {@code close()}.
+     * Kills the child if it is still running, then closes the pipes; asyncio's {@code close()}.
      * The protocol still receives {@code processExited} and {@code connectionLost}. Closing
      * twice does nothing. Never suspends.
      */

@@ -31,7 +31,6 @@ import org.jasyncio.transports.SubprocessTransport;
 import org.jasyncio.transports.WriteTransport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -340,11 +339,6 @@ class TestEventsSubprocess {
 
     // CPython: test_events.py::SubprocessTestsMixin::test_subprocess_close_client_stream
     @Test
-    @Tag("known-failure")
-    // known-failure: closing the stdout transport does not close the pipe's read end while the
-    // pump thread is blocked reading it (a JDK Process stream cannot be closed under a read), so
-    // the child's next write succeeds instead of failing with BrokenPipeError; asyncio closes the
-    // descriptor at once. The test then waits for "ERR:..." forever.
     void testSubprocessCloseClientStream() throws Exception {
         SubprocessConnection<MySubprocessProtocol> c = exec(python(ECHO3));
         SubprocessTransport transp = c.transport();

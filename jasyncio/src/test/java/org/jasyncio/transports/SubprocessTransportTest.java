@@ -321,7 +321,7 @@ class SubprocessTransportTest {
             sleep(0);
             assertTrue(c.protocol().events.contains("pipeConnectionLost1"));
             int seen = c.protocol().data.get(1).size();
-            // yes now gets SIGPIPE once the pump lets go of the pipe
+            // yes gets SIGPIPE on its next write: close() closed the pipe
             c.protocol().completed.await();
             assertEquals(seen, c.protocol().data.get(1).size(), "no data after close");
             assertNotEquals(0, c.transport().getReturncode());
@@ -346,8 +346,14 @@ class SubprocessTransportTest {
                     done.setResult(null);
                 }
             }
+            // the child writes its second line only once the first failure was reported: a pipe
+            // read returns whatever the pipe holds, so two quick lines could come as one chunk
             SubprocessConnection<Failing> c = getRunningLoop().subprocessExec(Failing::new,
-                    List.of("sh", "-c", "echo a; sleep 0.1; echo b"));
+                    List.of("sh", "-c", "echo a; read x; echo b"), SubprocessOptions.pipes());
+            while (handler.messages().isEmpty()) {
+                sleep(0.01);
+            }
+            ((WriteTransport) c.transport().getPipeTransport(0)).write("\n".getBytes(UTF_8));
             c.protocol().done.await();
             assertEquals(0, c.transport().getReturncode(), "the process went on");
             assertEquals(2, handler.messages().size(), handler.messages().toString());

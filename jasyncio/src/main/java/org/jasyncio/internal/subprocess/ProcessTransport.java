@@ -27,8 +27,10 @@ import org.jasyncio.transports.SubprocessTransport;
  * {@link java.lang.Process#onExit()}, its pipes through {@link ReadPipeTransport} and
  * {@link WritePipeTransport}, all posted to the loop with {@code callSoonThreadsafe} in this
  * transport's context; from then on everything runs on the loop thread. Like asyncio's, the
- * transport reports {@code connectionLost} once the child exited and every pipe closed, and
- * only then wakes the tasks waiting in {@link #waitForExit()}.
+ * transport reports {@code connectionLost} once the child exited and every pipe closed; the
+ * tasks waiting in {@link #waitForExit()} wake as soon as the child exited, pipes open or not
+ * (uvloop, Trio and CPython since gh-119710: a grandchild holding stdout, or a stdout nobody reads,
+ * must not keep {@code wait()} from returning).
  *
  * <p>Return codes: the JDK reports a death by signal N as the exit status 128 + N, which a
  * normal {@code exit(128 + N)} also gives. The transport reports -N (asyncio's convention) when
@@ -62,8 +64,9 @@ public final class ProcessTransport implements SubprocessTransport {
     /** Signals sent to the child, by number (bit n = signal n). */
     private long signalsSent;
 
-    ProcessTransport(EventLoop loop, SubprocessProtocol protocol, java.lang.Process proc, String program,
+    ProcessTransport(EventLoop loop, SubprocessProtocol protocol, PipeChannels.Taken pipes, String program,
             boolean stdinPipe, boolean stdoutPipe, boolean stderrPipe) {
+        java.lang.Process proc = pipes.proc();
         this.loop = loop;
         this.context = Context.copyContext();
         this.debug = loop.getDebug();
@@ -72,8 +75,8 @@ public final class ProcessTransport implements SubprocessTransport {
         this.pid = proc.pid();
         this.program = program;
         this.stdin = stdinPipe ? new WritePipeTransport(this, proc.getOutputStream()) : null;
-        this.stdout = stdoutPipe ? new ReadPipeTransport(this, 1, proc.getInputStream()) : null;
-        this.stderr = stderrPipe ? new ReadPipeTransport(this, 2, proc.getErrorStream()) : null;
+        this.stdout = stdoutPipe ? new ReadPipeTransport(this, 1, pipes.stdout(), pipes.stdoutChannel()) : null;
+        this.stderr = stderrPipe ? new ReadPipeTransport(this, 2, pipes.stderr(), pipes.stderrChannel()) : null;
         this.stdinLost = !stdinPipe;
         this.stdoutLost = !stdoutPipe;
         this.stderrLost = !stderrPipe;
@@ -202,7 +205,18 @@ public final class ProcessTransport implements SubprocessTransport {
         } catch (Throwable t) {
             report("processExited", t);
         }
+        wakeExitWaiters();
         tryFinish();
+    }
+
+    private void wakeExitWaiters() {
+        List<Future<Integer>> waiters = exitWaiters;
+        exitWaiters = List.of();
+        for (Future<Integer> w : waiters) {
+            if (!w.done()) {
+                w.setResult(returncode);
+            }
+        }
     }
 
     /** asyncio's negative return code for a signal we sent; the JDK's status otherwise. */
@@ -229,20 +243,14 @@ public final class ProcessTransport implements SubprocessTransport {
             report("connectionLost", t);
         } finally {
             gone = true;
-            List<Future<Integer>> waiters = exitWaiters;
-            exitWaiters = null;
-            for (Future<Integer> w : waiters) {
-                if (!w.done()) {
-                    w.setResult(returncode);
-                }
-            }
             LoopChildren.remove(loop, this);
         }
     }
 
     /**
-     * Waits until the child exited and the transport finished (every pipe closed); asyncio's
-     * {@code _wait()}. Returns at once when the exit is already known.
+     * Waits until the child exited; asyncio's {@code _wait()} as of gh-119710: the pipes may still
+     * be open (a grandchild holds them, or nobody reads them). Returns at once when the exit is
+     * already known.
      *
      * @return the return code
      * @throws org.jasyncio.CancelledError if the calling task is cancelled (the child keeps running)
@@ -290,7 +298,8 @@ public final class ProcessTransport implements SubprocessTransport {
     public void sendSignal(Signal sig) {
         Objects.requireNonNull(sig, "sig");
         LoopInternals.get().checkThread(loop, "SubprocessTransport.sendSignal()");
-        if (gone) {
+        if (gone || returncode != null) {
+            // its exit was processed: the pid is reaped and may already name another process
             throw new ProcessLookupError("child process " + pid + " already exited");
         }
         if (!proc.isAlive()) {
@@ -325,6 +334,15 @@ public final class ProcessTransport implements SubprocessTransport {
             return;
         }
         closed = true;
+        // the kill first: a child that met its closed stdout first could exit on the broken
+        // pipe with a status of its own, not the -9 that close() promises
+        if (returncode == null && proc.isAlive()) {
+            if (debug) {
+                LOG.log(Level.WARNING, "Close running child process: kill " + this);
+            }
+            signalsSent |= 1L << Signal.SIGKILL.number();
+            proc.toHandle().destroyForcibly();
+        }
         if (stdin != null) {
             stdin.closeFromOwner();
         }
@@ -333,13 +351,6 @@ public final class ProcessTransport implements SubprocessTransport {
         }
         if (stderr != null) {
             stderr.close();
-        }
-        if (returncode == null && proc.isAlive()) {
-            if (debug) {
-                LOG.log(Level.WARNING, "Close running child process: kill " + this);
-            }
-            signalsSent |= 1L << Signal.SIGKILL.number();
-            proc.toHandle().destroyForcibly();
         }
     }
 

@@ -2,9 +2,14 @@ package org.jasyncio.internal.subprocess;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jasyncio.internal.LoopInternals;
 import org.jasyncio.transports.ReadTransport;
@@ -13,72 +18,100 @@ import org.jasyncio.transports.ReadTransport;
  * A child's stdout or stderr as a {@link ReadTransport}; asyncio's
  * {@code _UnixReadPipeTransport} with a {@code ReadSubprocessPipeProto}.
  *
- * <p>A pump thread reads the {@link java.lang.Process} stream (blocking, up to 64 KiB at a time)
- * and posts each chunk to the loop, which hands it to the {@link ProcessTransport}. At most
- * {@link #MAX_IN_FLIGHT} chunks wait in the loop's inbox: a pump that gets ahead of the loop waits,
- * so memory stays bounded and a fast child blocks in its write, as it would with asyncio.
- * {@link #pauseReading()} stops the pump before its next read (the chunk being read still arrives).
+ * <p>A pump thread reads the pipe (blocking, up to 64 KiB at a time) and posts each chunk to the
+ * loop's inbox. The pump and the loop share no lock: the pump spends <em>credits</em>, a count of
+ * bytes it may read before the loop has handed them to the protocol ({@link #READ_AHEAD}), and
+ * parks when it has none; the loop gives a chunk's credit back when it delivers the chunk, and
+ * unparks the pump. While the protocol has paused reading, chunks that arrive are held on the
+ * loop and delivered in order on {@link #resumeReading()}; no credit comes back meanwhile, so the
+ * pump stops after at most {@link #READ_AHEAD} bytes and a fast child blocks in its write, as it
+ * would under asyncio.
  *
- * <p>The stream is touched by the pump thread only: closing it from the loop could block the
- * loop behind a read in progress. {@link #close()} stops the pump, which closes the stream after
- * its current read.
+ * <p>The pipe is read through a {@link FileChannel} when {@link PipeChannels} can take it:
+ * {@link #close()} then closes the descriptor at once, even under a blocked read, so the child's
+ * next write fails with a broken pipe. Otherwise the pump reads the JDK's stream and closes it
+ * after the read in progress.
  */
 final class ReadPipeTransport extends PipeTransport implements ReadTransport {
     static final int CHUNK = 64 * 1024;
-    static final int MAX_IN_FLIGHT = 4;
+    /** Bytes the pump may read ahead of the protocol: four chunks. */
+    static final long READ_AHEAD = 4L * CHUNK;
+    /** Posted after the last chunk: the child closed its end. */
+    private static final byte[] EOF = new byte[0];
 
     private final int fd;
+    /** The JDK's stream: the whole pipe without a channel, else what the JDK drained from it. */
     private final InputStream in;
+    /** The pipe, or {@code null} to read {@link #in} instead. */
+    private final FileChannel channel;
 
     // ---- loop thread ----
     private boolean closing;
     private boolean lost;
     private boolean paused;
+    /** Chunks (and EOF) that arrived while paused or before earlier held ones went out. */
+    private final ArrayDeque<byte[]> held = new ArrayDeque<>();
 
-    // ---- shared with the pump, under lock ----
-    final ReentrantLock lock = new ReentrantLock(); // package-private: PipeLocksTest holds it
-    private final Condition changed = lock.newCondition();
-    private boolean pumpPaused;
-    private boolean pumpStopped;
-    private int inFlight;
+    // ---- between the loop and the pump, without a lock ----
+    private final AtomicLong credits = new AtomicLong(READ_AHEAD);
+    private volatile boolean stopped;
+    private volatile Thread pump;
+    /** Whoever sets it first closes the channel: the JDK's close lock is then taken by one thread. */
+    private final AtomicBoolean channelClosed = new AtomicBoolean();
 
-    ReadPipeTransport(ProcessTransport owner, int fd, InputStream in) {
+    ReadPipeTransport(ProcessTransport owner, int fd, InputStream in, FileChannel channel) {
         super(owner);
         this.fd = fd;
         this.in = in;
+        this.channel = channel;
     }
 
     /** Starts the pump; loop thread, after the protocol's connectionMade. */
     void start() {
-        PipeThreads.start("jasyncio-pipe-" + owner.getPid() + (fd == 1 ? "-stdout" : "-stderr"), this::pump);
+        if (stopped) {
+            return;
+        }
+        pump = PipeThreads.start("jasyncio-pipe-" + owner.getPid() + (fd == 1 ? "-stdout" : "-stderr"), this::pump);
     }
+
+    // ---- pump thread --------------------------------------------------------------------------
 
     private void pump() {
         byte[] buf = null;
+        boolean fromChannel = channel != null;
         try {
             while (true) {
-                lock.lock();
-                try {
-                    while (!pumpStopped && (pumpPaused || inFlight >= MAX_IN_FLIGHT)) {
-                        changed.await();
-                    }
-                    if (pumpStopped) {
-                        return;
-                    }
-                } finally {
-                    lock.unlock();
+                long allowed = awaitCredits();
+                if (allowed <= 0) {
+                    return; // stopped
                 }
                 if (buf == null) {
                     buf = new byte[CHUNK];
                 }
-                int n = in.read(buf, 0, CHUNK);
+                int want = (int) Math.min(CHUNK, allowed);
+                int n;
+                if (fromChannel) {
+                    try {
+                        n = channel.read(ByteBuffer.wrap(buf, 0, want));
+                    } catch (ClosedChannelException closed) {
+                        if (stopped) {
+                            return; // closed by the transport
+                        }
+                        // closed by the JDK's reaper at the child's exit: the rest is in its stream
+                        fromChannel = false;
+                        continue;
+                    }
+                } else {
+                    n = in.read(buf, 0, want);
+                }
                 if (n < 0) {
-                    owner.post(this::eofReceived);
+                    owner.post(() -> arrived(EOF));
                     return;
                 }
                 if (n == 0) {
                     continue;
                 }
+                credits.addAndGet(-n);
                 // A full read is handed over as it is (the protocol keeps the array); a short one
                 // is copied to its size and the buffer reused.
                 byte[] data;
@@ -88,62 +121,93 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
                 } else {
                     data = Arrays.copyOf(buf, n);
                 }
-                lock.lock();
-                try {
-                    inFlight++;
-                } finally {
-                    lock.unlock();
-                }
-                if (!owner.post(() -> deliver(data))) {
+                if (!owner.post(() -> arrived(data))) {
                     return; // the loop is closed
                 }
             }
         } catch (IOException e) {
-            if (!stopped()) {
+            if (!stopped) {
                 owner.post(() -> readFailed(e));
             }
-        } catch (InterruptedException e) {
-            // stopped by loop close
         } finally {
-            try {
-                in.close();
-            } catch (IOException ignored) {
-                // nothing left to release
+            release();
+        }
+    }
+
+    /** Parks until there is credit or the pump is stopped; returns the credit, 0 if stopped. */
+    private long awaitCredits() {
+        while (!stopped) {
+            long c = credits.get();
+            if (c > 0) {
+                return c;
             }
+            LockSupport.park(this);
         }
+        return 0;
     }
 
-    private boolean stopped() {
-        lock.lock();
+    /**
+     * Closes the pipe: the channel from any thread, once (a read blocked in it ends at once);
+     * without a channel, the stream, from the pump only (or before it started), since a close
+     * from the loop would wait behind the read in progress.
+     */
+    private void release() {
+        if (channel != null) {
+            if (channelClosed.compareAndSet(false, true)) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // the descriptor is released all the same
+                }
+            }
+            return;
+        }
         try {
-            return pumpStopped;
-        } finally {
-            lock.unlock();
+            in.close();
+        } catch (IOException ignored) {
+            // nothing left to release
         }
     }
 
-    /** Tells the pump to stop before its next read; thread-safe. */
+    /** Stops the pump; with a channel, closes the pipe now. Any thread. */
     void stopPump() {
-        LoopSideLocks.acquire(lock);
-        try {
-            pumpStopped = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        stopped = true;
+        LockSupport.unpark(pump);
+        if (channel != null) {
+            release();
         }
     }
 
-    private void deliver(byte[] data) {
-        LoopSideLocks.acquire(lock);
-        try {
-            if (inFlight-- == MAX_IN_FLIGHT) {
-                changed.signalAll();
-            }
-        } finally {
-            lock.unlock();
+    // ---- loop thread: what the pump posts -----------------------------------------------------
+
+    private void arrived(byte[] chunk) {
+        if (closing) {
+            return;
         }
-        if (!closing) {
-            owner.pipeDataReceived(fd, data);
+        if (paused || !held.isEmpty()) {
+            held.addLast(chunk);
+            return;
+        }
+        deliver(chunk);
+    }
+
+    private void deliver(byte[] chunk) {
+        if (chunk == EOF) {
+            eofReceived();
+            return;
+        }
+        // the credit goes back before the protocol runs: it may pause reading, which holds
+        // what comes next rather than stopping the pump at once, as asyncio's pause does
+        if (credits.getAndAdd(chunk.length) <= 0) {
+            LockSupport.unpark(pump);
+        }
+        owner.pipeDataReceived(fd, chunk);
+    }
+
+    /** Delivers held chunks in order until paused again; loop thread. */
+    private void deliverHeld() {
+        while (!closing && !paused && !held.isEmpty()) {
+            deliver(held.pollFirst());
         }
     }
 
@@ -163,6 +227,7 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
             return;
         }
         closing = true;
+        held.clear();
         stopPump();
         connectionLost(e);
     }
@@ -178,7 +243,32 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
     void loopClosing() {
         closing = true;
         lost = true;
+        held.clear();
         stopPump();
+        if (pump == null && channel == null) {
+            release(); // never started: nobody else will close the stream
+        }
+    }
+
+    // ---- for tests ----------------------------------------------------------------------------
+
+    /** Whether the pipe is read through a channel. */
+    boolean readsChannel() {
+        return channel != null;
+    }
+
+    /** Bytes read and not yet delivered (in the inbox or held); any thread, approximate. */
+    long readAhead() {
+        return READ_AHEAD - credits.get();
+    }
+
+    /** Bytes held on the loop while paused; loop thread. */
+    long heldBytes() {
+        long n = 0;
+        for (byte[] b : held) {
+            n += b.length;
+        }
+        return n;
     }
 
     // ---- ReadTransport ----------------------------------------------------------------------
@@ -195,12 +285,6 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
             return;
         }
         paused = true;
-        LoopSideLocks.acquire(lock);
-        try {
-            pumpPaused = true;
-        } finally {
-            lock.unlock();
-        }
         if (owner.debug()) {
             ProcessTransport.LOG.log(System.Logger.Level.DEBUG, this + " pauses reading");
         }
@@ -213,12 +297,8 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
             return;
         }
         paused = false;
-        LoopSideLocks.acquire(lock);
-        try {
-            pumpPaused = false;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        if (!held.isEmpty()) {
+            owner.callSoon(this::deliverHeld); // asyncio: data comes on a later iteration
         }
         if (owner.debug()) {
             ProcessTransport.LOG.log(System.Logger.Level.DEBUG, this + " resumes reading");
@@ -231,8 +311,11 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
     }
 
     /**
-     * asyncio's close(): stops reading; {@code pipeConnectionLost(fd, null)} follows on the next
-     * iteration. The child gets a broken pipe on its next write once the pump has let go.
+     * asyncio's close(): stops reading and closes the pipe, so the child's next write fails with
+     * a broken pipe; {@code pipeConnectionLost(fd, null)} follows on the next iteration. Without
+     * a channel ({@link PipeChannels}) the pipe is closed after the read in progress. With one,
+     * the JDK's close signals the pump out of read(2) and waits until it has left (microseconds):
+     * the pump holds no lock meanwhile, so that wait cannot wait on the loop.
      */
     @Override
     public void close() {
@@ -241,7 +324,11 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
             return;
         }
         closing = true;
+        held.clear();
         stopPump();
+        if (pump == null && channel == null) {
+            release(); // never started: nobody else will close the stream
+        }
         owner.callSoon(() -> connectionLost(null));
     }
 

@@ -117,7 +117,7 @@ public final class Spawner {
         Objects.requireNonNull(options, "options");
         ProcessBuilder pb = builder(command, options);
         P protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
-        java.lang.Process proc = startProcess(pb, loop.getDebug());
+        PipeChannels.Taken proc = startProcess(pb, loop.getDebug());
         ProcessTransport transport;
         try {
             transport = new ProcessTransport(loop, protocol, proc, program, options.stdin().isPipe(),
@@ -176,19 +176,19 @@ public final class Spawner {
     }
 
     /** Starts the process on the spawner pool; the calling task waits, cancel-safe. */
-    private static java.lang.Process startProcess(ProcessBuilder pb, boolean debug) throws IOException {
-        CompletableFuture<java.lang.Process> cf = new CompletableFuture<>();
+    private static PipeChannels.Taken startProcess(ProcessBuilder pb, boolean debug) throws IOException {
+        CompletableFuture<PipeChannels.Taken> cf = new CompletableFuture<>();
         POOL.execute(() -> {
-            java.lang.Process p;
+            PipeChannels.Taken p;
             try {
-                p = pb.start();
+                p = PipeChannels.takeAll(pb.start()); // at once: see PipeChannels
             } catch (Throwable e) {
                 cf.completeExceptionally(e);
                 return;
             }
             if (!cf.complete(p)) {
                 if (debug) {
-                    ProcessTransport.LOG.log(Level.DEBUG, "subprocess creation was cancelled: kill pid " + p.pid());
+                    ProcessTransport.LOG.log(Level.DEBUG, "subprocess creation was cancelled: kill pid " + p.proc().pid());
                 }
                 discard(p);
             }
@@ -204,15 +204,14 @@ public final class Spawner {
     }
 
     /** Kills a process nobody will own and releases its pipes; the JDK reaps it. */
-    static void discard(java.lang.Process p) {
-        p.toHandle().destroyForcibly();
+    static void discard(PipeChannels.Taken taken) {
+        taken.proc().toHandle().destroyForcibly();
         try {
-            p.getOutputStream().close();
-            p.getInputStream().close();
-            p.getErrorStream().close();
+            taken.proc().getOutputStream().close();
         } catch (IOException ignored) {
             // nothing to release
         }
+        taken.close();
     }
 
     private static IOException rethrow(Throwable t) {

@@ -4,14 +4,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import org.jasyncio.internal.LoopInternals;
 import org.jasyncio.internal.WaterMarks;
@@ -49,19 +49,18 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
     private int lowWater = WaterMarks.DEFAULT.low();
     private boolean protocolPaused;
 
-    // ---- shared with the writer thread, under lock ----
-    final ReentrantLock lock = new ReentrantLock(); // package-private: PipeLocksTest holds it
-    private final Condition changed = lock.newCondition();
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
-    private boolean writerRunning;
+    // ---- handed to the writer thread without a lock ----
+    private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    /** A writer thread runs or is starting: set by whoever starts one, cleared by a writer that leaves. */
+    private final AtomicBoolean writerRunning = new AtomicBoolean();
+    /** The writer to unpark; each writer also sets it as it starts, so no wake-up is lost. */
+    private volatile Thread writerThread;
     /** Close the stream once the queue is written (close, writeEof). */
-    private boolean closeRequested;
+    private volatile boolean closeRequested;
     /** Stop at once, dropping the queue (abort, broken pipe, exit, loop close). */
-    private boolean stopRequested;
+    private volatile boolean stopRequested;
     /** The writer closed the stream: no writer is needed any more. */
-    private boolean streamClosed;
-    /** {@link #stopRequested}, read by the writer between slices without the lock. */
-    private volatile boolean stopNow;
+    private volatile boolean streamClosed;
 
     WritePipeTransport(ProcessTransport owner, OutputStream out) {
         super(owner);
@@ -71,43 +70,31 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
     // ---- writer thread ------------------------------------------------------------------------
 
     private void writer() {
+        writerThread = Thread.currentThread();
         List<byte[]> batch = new ArrayList<>();
         try {
             while (true) {
-                boolean closeNow = false;
-                lock.lock();
-                try {
-                    if (queue.isEmpty() && !closeRequested && !stopRequested) {
-                        changed.await(LINGER_SECONDS, TimeUnit.SECONDS);
+                if (!stopRequested) {
+                    for (byte[] b; (b = queue.poll()) != null;) {
+                        batch.add(b);
                     }
-                    if (stopRequested) {
-                        queue.clear();
-                        closeNow = true;
-                    } else if (queue.isEmpty()) {
-                        if (closeRequested) {
-                            closeNow = true;
-                        } else {
-                            writerRunning = false;
-                            return;
-                        }
-                    } else {
-                        batch.addAll(queue);
-                        queue.clear();
-                    }
-                } finally {
-                    lock.unlock();
                 }
-                if (closeNow) {
+                if (stopRequested || (batch.isEmpty() && closeRequested)) {
                     closeStream();
-                    writerEnded();
                     owner.post(this::onStreamClosed);
                     return;
+                }
+                if (batch.isEmpty()) {
+                    if (!lingerForWork() && !stayAfterIdle()) {
+                        return;
+                    }
+                    continue;
                 }
                 long total = 0;
                 for (byte[] b : batch) {
                     // In slices of the pipe's size, so that abort() or the child's exit stops a
                     // long write within one slice.
-                    for (int off = 0; off < b.length && !stopNow; off += SLICE) {
+                    for (int off = 0; off < b.length && !stopRequested; off += SLICE) {
                         int n = Math.min(SLICE, b.length - off);
                         out.write(b, off, n);
                         total += n;
@@ -121,31 +108,47 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
                 }
             }
         } catch (IOException e) {
-            writerEnded();
             closeStream();
             owner.post(() -> writeFailed(e));
-        } catch (InterruptedException e) {
-            writerEnded();
-            closeStream();
         }
+    }
+
+    private boolean hasWork() {
+        return !queue.isEmpty() || closeRequested || stopRequested;
+    }
+
+    /** Parks up to {@link #LINGER_SECONDS} for work; {@code false} if none came. */
+    private boolean lingerForWork() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LINGER_SECONDS);
+        while (!hasWork()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+        return true;
     }
 
     /**
-     * The writer thread's last word: no writer runs any more and none is needed, since the stream
-     * is (being) closed; whatever is still queued can no longer be written and is dropped.
+     * The writer was idle for its linger time and leaves, unless work came in the meantime: an
+     * enqueue that still saw it running only unparked it. Returns whether this writer stays.
      */
-    private void writerEnded() {
-        lock.lock();
-        try {
-            queue.clear();
-            writerRunning = false;
-            streamClosed = true;
-        } finally {
-            lock.unlock();
+    private boolean stayAfterIdle() {
+        writerRunning.set(false);
+        if (!hasWork()) {
+            return false;
         }
+        return writerRunning.compareAndSet(false, true); // else a new writer took over
     }
 
+    /**
+     * The writer's last word: no writer runs any more and none is needed, since the stream is
+     * closed; whatever is still queued can no longer be written and is dropped.
+     */
     private void closeStream() {
+        streamClosed = true;
+        queue.clear();
         try {
             out.close();
         } catch (IOException ignored) {
@@ -153,54 +156,34 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
         }
     }
 
-    /** Queues {@code data} for the writer thread, starting it if needed; any thread. */
+    /** Queues {@code data} for the writer thread, starting one if needed; any thread. */
     private void enqueue(byte[] data) {
-        boolean start;
-        LoopSideLocks.acquire(lock);
-        try {
-            if (streamClosed) {
-                return;
-            }
-            if (data != null) {
-                queue.addLast(data);
-            }
-            start = !writerRunning;
-            writerRunning = true;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
+        if (streamClosed) {
+            return;
         }
-        if (start) {
-            PipeThreads.start("jasyncio-pipe-" + owner.getPid() + "-stdin", this::writer);
+        if (data != null) {
+            queue.add(data);
+        }
+        if (writerRunning.compareAndSet(false, true)) {
+            writerThread = PipeThreads.start("jasyncio-pipe-" + owner.getPid() + "-stdin", this::writer);
+        } else {
+            LockSupport.unpark(writerThread);
         }
     }
 
     private void requestClose() {
-        LoopSideLocks.acquire(lock);
-        try {
-            closeRequested = true;
-        } finally {
-            lock.unlock();
-        }
+        closeRequested = true;
         enqueue(null);
     }
 
-    /** Drops the queue and has the writer close the stream; thread-safe. */
+    /**
+     * Drops the queue and has the writer close the stream (a short-lived one if none runs: the
+     * loop never touches the stream); thread-safe.
+     */
     void stop() {
-        boolean running;
-        stopNow = true;
-        LoopSideLocks.acquire(lock);
-        try {
-            stopRequested = true;
-            queue.clear();
-            running = writerRunning;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-        if (!running) {
-            enqueue(null); // a short-lived writer closes the stream: the loop never touches it
-        }
+        stopRequested = true;
+        queue.clear();
+        enqueue(null);
     }
 
     // ---- loop thread: reports from the writer ----------------------------------------------------
