@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import org.jasyncio.internal.Faults;
 import org.jasyncio.internal.LoomSupport;
 
 /**
@@ -90,6 +91,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
 
     BaseEventLoop() {
         LoomSupport.check();
+        Faults.preload();
         this.debug = Debug.defaultDebug();
     }
 
@@ -167,7 +169,11 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         addRunning(this);
         try {
             while (true) {
-                runOnce();
+                try {
+                    runOnce();
+                } catch (Error e) {
+                    LoopFaults.escaped(this, e);
+                }
                 Throwable base = baseError;
                 if (base != null) {
                     baseError = null;
@@ -1152,7 +1158,11 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             try {
                 defaultExceptionHandler(context);
             } catch (Throwable t) {
-                Debug.LOG.log(Level.ERROR, "Exception in default exception handler", t);
+                try {
+                    Debug.LOG.log(Level.ERROR, "Exception in default exception handler", t);
+                } catch (Throwable t2) {
+                    Faults.unreported(context.exception(), t2);
+                }
             }
             return;
         }
@@ -1163,8 +1173,12 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
                 defaultExceptionHandler(ExceptionContext.builder("Unhandled error in exception handler")
                         .exception(t).put("context", context.asMap()).build());
             } catch (Throwable t2) {
-                Debug.LOG.log(Level.ERROR, "Exception in default exception handler while handling an "
-                        + "unexpected error in custom exception handler", t2);
+                try {
+                    Debug.LOG.log(Level.ERROR, "Exception in default exception handler while handling an "
+                            + "unexpected error in custom exception handler", t2);
+                } catch (Throwable t3) {
+                    Faults.unreported(context.exception() != null ? context.exception() : t, t3);
+                }
             }
         }
     }

@@ -276,7 +276,7 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     }
 
     private void handlerFailed(IoHandler h, Throwable t) {
-        callExceptionHandler(ExceptionContext.builder("Exception in I/O handler " + h).exception(t).build());
+        LoopFaults.handlerFailed(this, h, t);
     }
 
     @Override

@@ -525,6 +525,10 @@ public final class Task<T> extends Future<T> {
         l.current = this;
         try {
             s.cont.run();
+        } catch (Throwable t) {
+            // The virtual thread's own failure path failed (its uncaught-exception handler
+            // ran out of memory): the error surfaced here, on the loop thread.
+            LoopFaults.stepFailed(this, t);
         } finally {
             l.current = null;
             firstStep = false;
@@ -550,11 +554,28 @@ public final class Task<T> extends Future<T> {
                 failure = t;
             }
         }
-        finish(value, failure);
+        try {
+            finish(value, failure);
+        } catch (Throwable t) {
+            // Completing failed (out of memory while waking the waiters): nothing may leave
+            // the virtual thread, whose uncaught-exception path would allocate once more.
+            LoopFaults.finishFailed(this, failure, t);
+        }
     }
 
     private void finish(Object value, Throwable failure) {
         Thread.interrupted();
+        try {
+            complete(value, failure);
+        } finally {
+            if (startedEagerly && firstStep) {
+                coro = null; // asyncio 3.13 (gh-122332): an eager task done at once holds no coroutine
+            }
+            loop.taskFinished(this);
+        }
+    }
+
+    private void complete(Object value, Throwable failure) {
         if (failure == null) {
             if (mustCancel) {
                 mustCancel = false;
@@ -574,10 +595,6 @@ public final class Task<T> extends Future<T> {
                 loop.raiseOutOfLoop(failure);
             }
         }
-        if (startedEagerly && firstStep) {
-            coro = null; // asyncio 3.13 (gh-122332): an eager task done at once holds no coroutine
-        }
-        loop.taskFinished(this);
     }
 
     // ---- the current task -----------------------------------------------------------
