@@ -517,9 +517,17 @@ public final class Task<T> extends Future<T> {
         if (s == null) {
             // First step: the virtual thread is made only now, so that tasks waiting to
             // start cost a Task object, not a thread.
-            stepper = s = new Stepper(this);
-            thread = LoomSupport.newThread(s, s);
-            thread.start(); // hands us the continuation (Stepper.execute) without queueing it
+            try {
+                s = new Stepper(this);
+                thread = LoomSupport.newThread(s, s);
+                thread.start(); // hands us the continuation (Stepper.execute) without queueing it
+            } catch (Throwable t) {
+                // No thread for the task (out of memory): it fails, so its awaiters wake.
+                thread = null;
+                LoopFaults.stepFailed(this, t);
+                return;
+            }
+            stepper = s;
             firstStep = true;
         }
         l.current = this;

@@ -3,6 +3,7 @@ package org.jasyncio;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -206,7 +207,7 @@ class LoopFaultsTest {
                     released.add(error);
                     try {
                         pipe.source().close(); // what a transport does: no descriptor outlives the failure
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new IllegalStateException(e);
                     }
                 }
@@ -268,8 +269,8 @@ class LoopFaultsTest {
                     bad.writer().close();
                     StreamPair good = Streams.openConnection("127.0.0.1", port);
                     good.writer().write("hello".getBytes(StandardCharsets.UTF_8));
-                    assertEquals("hello", new String(Asyncio.waitFor((Coroutine<byte[]>) () -> good.reader().readExactly(5), 5),
-                            StandardCharsets.UTF_8), "a new client is served");
+                    byte[] echoed = Asyncio.waitFor((Coroutine<byte[]>) () -> good.reader().readExactly(5), 5);
+                    assertEquals("hello", new String(echoed, StandardCharsets.UTF_8), "a new client is served");
                     good.writer().close();
                     for (int i = 0; i < 100 && s.activeConnections() > 0; i++) {
                         Asyncio.sleep(0.01);

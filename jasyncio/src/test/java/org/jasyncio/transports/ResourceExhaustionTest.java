@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -184,7 +185,7 @@ class ResourceExhaustionTest {
             return Integer.parseInt(ready.substring("READY ".length()).strip());
         }
 
-        String awaitLine(java.util.function.Predicate<String> p, int seconds) throws InterruptedException {
+        String awaitLine(Predicate<String> p, int seconds) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             synchronized (lines) {
                 int seen = 0;
