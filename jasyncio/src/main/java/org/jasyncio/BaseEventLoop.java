@@ -91,8 +91,8 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
 
     BaseEventLoop() {
         LoomSupport.check();
-        Faults.preload();
         this.debug = Debug.defaultDebug();
+        LoopFaults.preload(this);
     }
 
     // =====================================================================================
@@ -318,7 +318,12 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         } else {
             timeout = -1;
         }
-        poll(timeout);
+        try {
+            poll(timeout);
+        } catch (Error e) {
+            // Out of memory while polling: what is ready still runs, and may free what is held.
+            LoopFaults.escaped(this, e);
+        }
         // What other threads queued precedes the I/O events and the timers falling due now, as
         // in asyncio where call_soon_threadsafe appends to the ready deque at once.
         inbox.drainTo(ready);
@@ -736,8 +741,8 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
 
     /** A task suspended for the first time: hold it weakly from now on. */
     final void registerSuspended(Task<?> task) {
+        LoopRef r = new LoopRef(task, refQueue); // first: out of memory, the task stays held strongly
         unlinkLive(task);
-        LoopRef r = new LoopRef(task, refQueue);
         r.pendingTask = true;
         task.describe(r);
         r.linkAfter(registry);

@@ -17,7 +17,46 @@ import org.jasyncio.internal.IoHandler;
  * <p>Loop thread only (or a task of the loop).
  */
 final class LoopFaults {
+    // The messages are made when the class is initialised, at loop creation (Faults.preload):
+    // a string literal is only made the first time its code runs, and this code runs when the
+    // heap may be full, where making it would throw once more, outside any guard.
+    private static final String ITERATION = text("Unexpected error in the event loop's iteration");
+    private static final String RELEASING = text("Exception while releasing a failed I/O handler");
+    private static final String HANDLER = text("Exception in I/O handler");
+    private static final String COMPLETING = text("Exception while completing a task");
+    private static final String STEP = text("Exception in a task's step, outside its coroutine");
+
+    private static volatile boolean warmedUp;
+
     private LoopFaults() {}
+
+    /**
+     * Made at loop creation: loads the error path's classes ({@link Faults#preload()}) and, once
+     * per JVM, runs each way a future completes. The JVM links a call site (a {@code VarHandle}
+     * access, a lambda, a string constant) the first time it runs, which allocates; a task's
+     * completion that first runs when the heap is full would fail there and leave the task
+     * pending for good, its waiters asleep.
+     */
+    static void preload(BaseEventLoop loop) {
+        Faults.preload();
+        if (warmedUp) {
+            return;
+        }
+        warmedUp = true;
+        try {
+            new Future<>(loop).setResult0(null);
+            new Future<>(loop).cancel0(null, null);
+            Future<Object> failed = new Future<>(loop);
+            failed.setException0(new IllegalStateException("warm-up"));
+            failed.markRetrieved();
+        } catch (Throwable t) {
+            // the first real completion links them instead
+        }
+    }
+
+    private static String text(String s) {
+        return s;
+    }
 
     /**
      * An error escaped {@code runOnce}: the iteration stops where it was, what is still
@@ -27,7 +66,7 @@ final class LoopFaults {
         if (loop.raiseOutOfLoop(e)) {
             return;
         }
-        report(loop, e, "Unexpected error in the event loop's iteration", null);
+        report(loop, e, ITERATION, null);
     }
 
     /**
@@ -42,9 +81,9 @@ final class LoopFaults {
         try {
             handler.failed(error);
         } catch (Throwable t) {
-            report(loop, t, "Exception while releasing a failed I/O handler", handler);
+            report(loop, t, RELEASING, handler);
         }
-        report(loop, error, "Exception in I/O handler", handler);
+        report(loop, error, HANDLER, handler);
     }
 
     /**
@@ -59,7 +98,7 @@ final class LoopFaults {
                 // reported below; the waiters that could be woken were
             }
         }
-        report(task.loop, error, "Exception while completing a task", task);
+        report(task.loop, error, COMPLETING, task);
     }
 
     /** A task's step threw out of its virtual thread: fail the task if it is still pending, and report. */
@@ -75,7 +114,7 @@ final class LoopFaults {
                 // reported below
             }
         }
-        report(task.loop, error, "Exception in a task's step, outside its coroutine", task);
+        report(task.loop, error, STEP, task);
     }
 
     /**
@@ -86,7 +125,7 @@ final class LoopFaults {
     static void report(BaseEventLoop loop, Throwable error, String message, Object subject) {
         try {
             ExceptionContext.Builder b = ExceptionContext.builder(subject == null ? message
-                    : message + " " + describe(subject)).exception(error);
+                    : message + ' ' + describe(subject)).exception(error);
             if (subject instanceof Future<?> f) {
                 b.future(f);
             } else if (subject != null) {

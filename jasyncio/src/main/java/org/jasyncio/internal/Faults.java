@@ -28,6 +28,11 @@ public final class Faults {
     private static final int NOTE_EVERY = 1000;
 
     private static final AtomicLong NOTES = new AtomicLong();
+    // Made when the class is initialised: a literal is only made the first time its code runs,
+    // and notes are written when the heap may be full.
+    private static final String NOT_REPORTED = text("jasyncio: an error could not be reported: ");
+    private static final String FAILED_WITH = text("jasyncio: reporting it failed with: ");
+    private static final String SO_FAR = text("jasyncio: such notes so far: ");
     private static volatile boolean preloaded;
 
     /**
@@ -62,6 +67,10 @@ public final class Faults {
 
     private Faults() {}
 
+    private static String text(String s) {
+        return s;
+    }
+
     /**
      * Writes a short note about {@code error} to the standard error stream, because reporting
      * it through the loop's exception handler failed with {@code whileReporting}. Never throws:
@@ -83,12 +92,12 @@ public final class Faults {
         }
         try {
             PrintStream err = System.err;
-            err.print("jasyncio: an error could not be reported: ");
+            err.print(NOT_REPORTED);
             err.println(error);
-            err.print("jasyncio: reporting it failed with: ");
+            err.print(FAILED_WITH);
             err.println(whileReporting);
             if (n > FULL_NOTES) {
-                err.print("jasyncio: such notes so far: ");
+                err.print(SO_FAR);
                 err.println(n);
             } else if (error != null) {
                 error.printStackTrace(err);

@@ -457,20 +457,21 @@ public final class SocketServer implements Server {
          * server still serves; the connections waiting meanwhile stay in the backlog.
          */
         private void backOff() {
+            // The timer first: if it cannot be made (out of memory), accepting stays on rather
+            // than off for good.
+            if (retry == null) {
+                retry = io.callLaterInternal(ACCEPT_RETRY_DELAY, () -> {
+                    retry = null;
+                    SelectionKey now = key;
+                    if (serving && listeners != null && now != null && now.isValid()) {
+                        now.interestOps(SelectionKey.OP_ACCEPT);
+                    }
+                });
+            }
             SelectionKey k = key;
             if (k != null && k.isValid()) {
                 k.interestOps(0);
             }
-            if (retry != null) {
-                return;
-            }
-            retry = io.callLaterInternal(ACCEPT_RETRY_DELAY, () -> {
-                retry = null;
-                SelectionKey now = key;
-                if (serving && listeners != null && now != null && now.isValid()) {
-                    now.interestOps(SelectionKey.OP_ACCEPT);
-                }
-            });
         }
 
         /** {@link #ready} threw: back off as after an accept() error; the loop reports it. */
