@@ -13,7 +13,8 @@ import org.jasyncio.streams.Streams;
  * The server that {@link ResourceExhaustionTest} runs in a forked JVM with a small heap or
  * few file descriptors. It prints {@code READY <port>}, then serves one line per connection:
  * {@code flood} writes 1 MiB chunks without ever draining, to a client that never reads, until
- * the heap runs out; {@code quit} stops the server, and the program exits with status 0 once
+ * the heap runs out; {@code alloc} allocates 40 MiB (which fits a 64 MiB heap only when no
+ * flood's buffer is held) and answers {@code allocated 40 MiB}; {@code quit} stops the server, and the program exits with status 0 once
  * its loop has returned; any other line is echoed back, prefixed with {@code echo:}. Errors go
  * to the loop's default exception handler, which logs them to stderr.
  */
@@ -49,6 +50,16 @@ public final class FaultServer {
                     writer.write(chunk); // never drains: the write buffer grows until the heap is full
                     Asyncio.sleep(0);
                 }
+            }
+            case "alloc" -> {
+                // Needs most of the heap: it fits only if the flood's buffer was let go.
+                byte[][] held = new byte[160][];
+                for (int i = 0; i < held.length; i++) {
+                    held[i] = new byte[256 * 1024]; // small pieces: no region-sized (humongous) arrays
+                }
+                writer.write(("allocated " + held.length / 4 + " MiB\n").getBytes(StandardCharsets.UTF_8));
+                writer.drain();
+                writer.close();
             }
             case "quit" -> {
                 quit.trySetResult(null);

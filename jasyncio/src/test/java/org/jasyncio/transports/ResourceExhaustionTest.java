@@ -44,6 +44,9 @@ class ResourceExhaustionTest {
                 // The client never reads: the server's write buffer grows until the heap is
                 // full; then that transport must be closed and its buffer dropped.
                 child.awaitLine(l -> l.contains("OutOfMemoryError"), 45);
+                // Still without reading: the buffer is let go, so the heap has room again.
+                assertEquals("allocated 40 MiB", ask(port, "alloc"), "the flood's buffer is still held:\n"
+                        + child.output());
                 assertTrue(drainToEof(flood), "the flooding connection was not closed:\n" + child.output());
             }
             assertEquals("echo:after", ask(port, "after"), "a new client is served:\n" + child.output());
