@@ -126,6 +126,16 @@ public final class Faults {
                 // absent from a trimmed build: nothing to preload
             }
         }
+        // The JDK's part takes tens of milliseconds: a daemon thread does it, so that the first
+        // loop is not made slower; descriptors run out long after it is done.
+        try {
+            Thread.ofPlatform().daemon().name("jasyncio-preload").start(Faults::preloadJdk);
+        } catch (Throwable t) {
+            preloadJdk();
+        }
+    }
+
+    private static void preloadJdk() {
         try {
             // The default log line stamps the time in the local zone: load the zone rules
             // (a file read) and the formatter's classes now.
