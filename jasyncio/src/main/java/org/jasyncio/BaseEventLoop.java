@@ -84,6 +84,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         this.debug = Debug.defaultDebug();
         NioPoller nio = new NioPoller(this);
         this.poller = clock == null ? nio : new VirtualTimePoller(nio, clock, this);
+        LoopFaults.preload(this);
     }
 
     // =====================================================================================
@@ -120,7 +121,11 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         RunningLoops.enter(this);
         try {
             while (true) {
-                runOnce();
+                try {
+                    runOnce();
+                } catch (Error e) {
+                    LoopFaults.escaped(this, e);
+                }
                 Throwable base = baseError;
                 if (base != null) {
                     baseError = null;
@@ -267,7 +272,12 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             timeout = -1;
         }
         beforePoll();
-        poller.poll(timeout, inbox);
+        try {
+            poller.poll(timeout, inbox);
+        } catch (Error e) {
+            // Out of memory while polling: what is ready still runs, and may free what is held.
+            LoopFaults.escaped(this, e);
+        }
         // What other threads queued precedes the I/O events and the timers falling due now, as
         // in asyncio where call_soon_threadsafe appends to the ready deque at once.
         inbox.drainTo(ready);

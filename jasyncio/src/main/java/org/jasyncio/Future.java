@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import org.jasyncio.internal.Faults;
+
 /**
  * The eventual result of an operation, bound to one event loop; asyncio's
  * {@code asyncio.Future}.
@@ -368,8 +370,13 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
     final void setException0(Throwable e) {
         exception = e;
         STATE.setRelease(this, FINISHED);
-        unretrieved = loop.tasks.trackUnretrieved(this, e);
-        scheduleCallbacks();
+        try {
+            unretrieved = loop.tasks.trackUnretrieved(this, e);
+        } finally {
+            // the waiters are woken even when tracking failed (out of memory): a done
+            // future whose waiters sleep on would hang them for good
+            scheduleCallbacks();
+        }
     }
 
     /**
@@ -489,8 +496,20 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
         }
         callbacks = null;
         if (cbs instanceof ArrayList<?> list) {
-            for (Object e : list) {
-                dispatch(e);
+            // One entry that cannot be dispatched (out of memory) must not leave the others
+            // asleep: dispatch every one, then throw the first failure.
+            Throwable failed = null;
+            for (int i = 0, n = list.size(); i < n; i++) {
+                try {
+                    dispatch(list.get(i));
+                } catch (Throwable t) {
+                    if (failed == null) {
+                        failed = t;
+                    }
+                }
+            }
+            if (failed != null) {
+                throw Throwables.<RuntimeException>sneaky(failed);
             }
         } else {
             dispatch(cbs);
@@ -632,8 +651,13 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
                 if (l.raiseOutOfLoop(t)) {
                     return;
                 }
-                l.callExceptionHandler(ExceptionContext.builder("Exception in callback " + Debug.describe(fn))
-                        .exception(t).future(f).build());
+                try {
+                    l.callExceptionHandler(ExceptionContext.builder("Exception in callback " + Debug.describe(fn))
+                            .exception(t).future(f).build());
+                } catch (Throwable t2) {
+                    // building the report failed too (out of memory, out of file descriptors)
+                    Faults.unreported(t, t2);
+                }
             } finally {
                 l.handleContext = previous;
             }

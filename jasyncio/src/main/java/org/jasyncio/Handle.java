@@ -2,6 +2,8 @@ package org.jasyncio;
 
 import java.util.Objects;
 
+import org.jasyncio.internal.Faults;
+
 /**
  * A callback scheduled on an event loop by {@link EventLoop#callSoon(Runnable)} or
  * {@link EventLoop#callSoonThreadsafe(Runnable)}; asyncio's {@code asyncio.Handle}.
@@ -111,8 +113,13 @@ public sealed class Handle extends ReadyItem permits TimerHandle {
         if (loop.raiseOutOfLoop(t)) {
             return;
         }
-        loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + callbackName())
-                .exception(t).handle(this).sourceTraceback(sourceTraceback).build());
+        try {
+            loop.callExceptionHandler(ExceptionContext.builder("Exception in callback " + callbackName())
+                    .exception(t).handle(this).sourceTraceback(sourceTraceback).build());
+        } catch (Throwable t2) {
+            // building the report failed too (out of memory, out of file descriptors)
+            Faults.unreported(t, t2);
+        }
     }
 
     /** The callback, or null once cancelled outside debug mode. */

@@ -164,9 +164,7 @@ final class NioPoller extends Poller {
             try {
                 h.ready(key);
             } catch (Throwable t) {
-                if (!loop.raiseOutOfLoop(t)) {
-                    loop.callExceptionHandler(ExceptionContext.builder("Exception in I/O handler " + h).exception(t).build());
-                }
+                LoopFaults.handlerFailed(loop, h, t);
             }
             if (loop.debug) {
                 long dt = System.nanoTime() - t0;

@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
+import org.jasyncio.internal.Faults;
 import org.jasyncio.internal.IoHandler;
 import org.jasyncio.internal.IoLoop;
 import org.jasyncio.internal.net.Connector;
@@ -550,7 +551,11 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
             try {
                 defaultExceptionHandler(context);
             } catch (Throwable t) {
-                Debug.LOG.log(Level.ERROR, "Exception in default exception handler", t);
+                try {
+                    Debug.LOG.log(Level.ERROR, "Exception in default exception handler", t);
+                } catch (Throwable t2) {
+                    Faults.unreported(context.exception(), t2);
+                }
             }
             return;
         }
@@ -561,8 +566,12 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
                 defaultExceptionHandler(ExceptionContext.builder("Unhandled error in exception handler")
                         .exception(t).put("context", context.asMap()).build());
             } catch (Throwable t2) {
-                Debug.LOG.log(Level.ERROR, "Exception in default exception handler while handling an "
-                        + "unexpected error in custom exception handler", t2);
+                try {
+                    Debug.LOG.log(Level.ERROR, "Exception in default exception handler while handling an "
+                            + "unexpected error in custom exception handler", t2);
+                } catch (Throwable t3) {
+                    Faults.unreported(context.exception() != null ? context.exception() : t, t3);
+                }
             }
         }
     }

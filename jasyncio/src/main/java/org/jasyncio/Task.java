@@ -520,13 +520,24 @@ public final class Task<T> extends Future<T> {
         if (thread == null) {
             // First step: the virtual thread is made only now, so that tasks waiting to
             // start cost a Task object, not a thread.
-            thread = LoomSupport.newThread(s, s);
-            thread.start(); // hands us the continuation (Stepper.execute) without queueing it
+            try {
+                thread = LoomSupport.newThread(s, s);
+                thread.start(); // hands us the continuation (Stepper.execute) without queueing it
+            } catch (Throwable t) {
+                // No thread for the task (out of memory): it fails, so its awaiters wake.
+                thread = null;
+                LoopFaults.stepFailed(this, t);
+                return;
+            }
             firstStep = true;
         }
         l.current = this;
         try {
             s.cont.run();
+        } catch (Throwable t) {
+            // The virtual thread's own failure path failed (its uncaught-exception handler
+            // ran out of memory): the error surfaced here, on the loop thread.
+            LoopFaults.stepFailed(this, t);
         } finally {
             l.current = null;
             firstStep = false;
@@ -552,11 +563,28 @@ public final class Task<T> extends Future<T> {
                 failure = t;
             }
         }
-        finish(value, failure);
+        try {
+            finish(value, failure);
+        } catch (Throwable t) {
+            // Completing failed (out of memory while waking the waiters): nothing may leave
+            // the virtual thread, whose uncaught-exception path would allocate once more.
+            LoopFaults.finishFailed(this, failure, t);
+        }
     }
 
     private void finish(Object value, Throwable failure) {
         Thread.interrupted();
+        try {
+            complete(value, failure);
+        } finally {
+            if (startedEagerly && firstStep) {
+                coro = null; // asyncio 3.13 (gh-122332): an eager task done at once holds no coroutine
+            }
+            loop.tasks.taskFinished(this);
+        }
+    }
+
+    private void complete(Object value, Throwable failure) {
         if (failure == null) {
             if (mustCancel) {
                 mustCancel = false;
@@ -576,10 +604,6 @@ public final class Task<T> extends Future<T> {
                 loop.raiseOutOfLoop(failure);
             }
         }
-        if (startedEagerly && firstStep) {
-            coro = null; // asyncio 3.13 (gh-122332): an eager task done at once holds no coroutine
-        }
-        loop.tasks.taskFinished(this);
     }
 
     // ---- the current task -----------------------------------------------------------

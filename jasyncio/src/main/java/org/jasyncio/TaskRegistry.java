@@ -55,8 +55,8 @@ final class TaskRegistry {
 
     /** A task suspended for the first time: hold it weakly from now on. */
     void registerSuspended(Task<?> task) {
+        LoopRef r = new LoopRef(task, refQueue); // first: out of memory, the task stays held strongly
         unlinkLive(task);
-        LoopRef r = new LoopRef(task, refQueue);
         r.pendingTask = true;
         task.describe(r);
         r.linkAfter(registry);

@@ -23,4 +23,14 @@ public interface IoHandler {
      * channel (transports close it, so that no file descriptor outlives the loop).
      */
     default void loopClosing() {}
+
+    /**
+     * Called on the loop thread when {@link #ready} threw {@code error} instead of handling
+     * it: release what the handler holds (a transport closes its channel and drops its
+     * write buffer; a listening socket stops accepting for a while). The loop reports
+     * {@code error} to its exception handler right after, so this method does not.
+     *
+     * @param error what {@code ready} threw
+     */
+    default void failed(Throwable error) {}
 }

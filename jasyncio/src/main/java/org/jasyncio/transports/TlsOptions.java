@@ -46,15 +46,17 @@ public final class TlsOptions {
     private final String[] alpn;
     private final double handshakeTimeout;
     private final double shutdownTimeout;
+    private final boolean delegatedTasksOffLoop;
 
     private TlsOptions(SSLContext context, String serverHostname, SSLParameters parameters, String[] alpn,
-            double handshakeTimeout, double shutdownTimeout) {
+            double handshakeTimeout, double shutdownTimeout, boolean delegatedTasksOffLoop) {
         this.context = context;
         this.serverHostname = serverHostname;
         this.parameters = parameters;
         this.alpn = alpn;
         this.handshakeTimeout = handshakeTimeout;
         this.shutdownTimeout = shutdownTimeout;
+        this.delegatedTasksOffLoop = delegatedTasksOffLoop;
     }
 
     /**
@@ -66,7 +68,7 @@ public final class TlsOptions {
     public static TlsOptions of(SSLContext context) {
         Objects.requireNonNull(context, "context");
         return new TlsOptions(context, null, null, new String[0], DEFAULT_HANDSHAKE_TIMEOUT,
-                DEFAULT_SHUTDOWN_TIMEOUT);
+                DEFAULT_SHUTDOWN_TIMEOUT, true);
     }
 
     /**
@@ -78,7 +80,8 @@ public final class TlsOptions {
      * @return the copy
      */
     public TlsOptions withServerHostname(String hostname) {
-        return new TlsOptions(context, hostname, parameters, alpn, handshakeTimeout, shutdownTimeout);
+        return new TlsOptions(context, hostname, parameters, alpn, handshakeTimeout, shutdownTimeout,
+                delegatedTasksOffLoop);
     }
 
     /**
@@ -90,7 +93,7 @@ public final class TlsOptions {
      */
     public TlsOptions withSslParameters(SSLParameters parameters) {
         return new TlsOptions(context, serverHostname, parameters == null ? null : copy(parameters), alpn,
-                handshakeTimeout, shutdownTimeout);
+                handshakeTimeout, shutdownTimeout, delegatedTasksOffLoop);
     }
 
     /**
@@ -106,7 +109,8 @@ public final class TlsOptions {
         for (String s : p) {
             Objects.requireNonNull(s, "protocol");
         }
-        return new TlsOptions(context, serverHostname, parameters, p, handshakeTimeout, shutdownTimeout);
+        return new TlsOptions(context, serverHostname, parameters, p, handshakeTimeout, shutdownTimeout,
+                delegatedTasksOffLoop);
     }
 
     /**
@@ -119,7 +123,7 @@ public final class TlsOptions {
      */
     public TlsOptions withHandshakeTimeout(double seconds) {
         return new TlsOptions(context, serverHostname, parameters, alpn, checkTimeout(seconds, "handshake"),
-                shutdownTimeout);
+                shutdownTimeout, delegatedTasksOffLoop);
     }
 
     /**
@@ -144,7 +148,7 @@ public final class TlsOptions {
      */
     public TlsOptions withShutdownTimeout(double seconds) {
         return new TlsOptions(context, serverHostname, parameters, alpn, handshakeTimeout,
-                checkTimeout(seconds, "shutdown"));
+                checkTimeout(seconds, "shutdown"), delegatedTasksOffLoop);
     }
 
     /**
@@ -156,6 +160,32 @@ public final class TlsOptions {
      */
     public TlsOptions withShutdownTimeout(Duration timeout) {
         return withShutdownTimeout(seconds(timeout));
+    }
+
+    /**
+     * Returns a copy that runs the {@link javax.net.ssl.SSLEngine}'s delegated tasks (the
+     * handshake's key exchange, signatures and certificate checks) on a small pool of
+     * platform threads shared by every loop, or on the loop thread itself. Off the loop is
+     * the default: a burst of handshakes then costs the loop only the records' encryption,
+     * and other connections keep being served meanwhile; each task's result comes back to
+     * the loop through its thread-safe queue. On the loop, each handshake holds the loop for
+     * its crypto (a millisecond or more), as asyncio's {@code ssl} module does. No asyncio
+     * counterpart.
+     *
+     * @param offLoop {@code true} (the default) to run them off the loop thread
+     * @return the copy
+     */
+    public TlsOptions withDelegatedTasksOffLoop(boolean offLoop) {
+        return new TlsOptions(context, serverHostname, parameters, alpn, handshakeTimeout, shutdownTimeout, offLoop);
+    }
+
+    /**
+     * Tells where the engine's delegated tasks run; see {@link #withDelegatedTasksOffLoop}.
+     *
+     * @return {@code true} when they run off the loop thread
+     */
+    public boolean delegatedTasksOffLoop() {
+        return delegatedTasksOffLoop;
     }
 
     /**
@@ -248,6 +278,7 @@ public final class TlsOptions {
     @Override
     public String toString() {
         return "TlsOptions[serverHostname=" + serverHostname + ", alpn=" + Arrays.toString(alpn)
-                + ", handshakeTimeout=" + handshakeTimeout + ", shutdownTimeout=" + shutdownTimeout + "]";
+                + ", handshakeTimeout=" + handshakeTimeout + ", shutdownTimeout=" + shutdownTimeout
+                + ", delegatedTasksOffLoop=" + delegatedTasksOffLoop + "]";
     }
 }

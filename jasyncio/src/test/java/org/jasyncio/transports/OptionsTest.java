@@ -42,6 +42,12 @@ class OptionsTest {
         p.setEndpointIdentificationAlgorithm(null);
         assertEquals("HTTPS", withParams.sslParameters().getEndpointIdentificationAlgorithm(), "parameters are copied");
         assertArrayEquals(new String[] {"TLSv1.3"}, withParams.sslParameters().getProtocols());
+        assertTrue(t.delegatedTasksOffLoop(), "handshake crypto runs off the loop by default");
+        TlsOptions onLoop = t.withDelegatedTasksOffLoop(false);
+        assertFalse(onLoop.delegatedTasksOffLoop());
+        assertFalse(onLoop.withServerHostname("h").withAlpnProtocols("h2").withHandshakeTimeout(2).withShutdownTimeout(2)
+                .withSslParameters(p).delegatedTasksOffLoop(), "every copy keeps the choice");
+        assertTrue(t.delegatedTasksOffLoop(), "copies leave the original alone");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.jasyncio.EventLoop;
 import org.jasyncio.ExceptionContext;
+import org.jasyncio.internal.Faults;
 import org.jasyncio.internal.IoHandler;
 import org.jasyncio.internal.IoLoop;
 import org.jasyncio.internal.WaterMarks;
@@ -190,19 +191,101 @@ abstract class SelectorTransport implements IoHandler {
     }
 
     /**
-     * asyncio's _fatal_error: report (I/O errors only in debug mode, as they are the peer's
-     * doing), then force-close with the error.
+     * asyncio's _fatal_error: force-close with the error, then report it (I/O errors only in
+     * debug mode, as they are the peer's doing). Closing comes first, unlike asyncio: it drops
+     * the write buffer, which is what an {@link OutOfMemoryError} needs freed before anything
+     * can be reported, and a report that fails must not leave the connection open.
      */
     final void fatalError(Throwable exc, String message) {
-        if (exc instanceof IOException) {
-            if (io.debug()) {
-                LOG.log(Level.DEBUG, this + ": " + message, exc);
-            }
-        } else {
-            loop.callExceptionHandler(ExceptionContext.builder(message).exception(exc).put("transport", this)
-                    .put("protocol", protocol).build());
+        try {
+            forceClose(exc instanceof Exception e ? e : new RuntimeException(exc));
+        } catch (Throwable t) {
+            closeAfterFault(exc);
         }
-        forceClose(exc instanceof Exception e ? e : new RuntimeException(exc));
+        try {
+            if (exc instanceof IOException) {
+                if (io.debug()) {
+                    LOG.log(Level.DEBUG, this + ": " + message, exc);
+                }
+            } else {
+                loop.callExceptionHandler(ExceptionContext.builder(message).exception(exc).put("transport", this)
+                        .put("protocol", protocol).build());
+            }
+        } catch (Throwable t) {
+            Faults.unreported(exc, t);
+        }
+    }
+
+    /**
+     * The selector called {@link #ready} and it threw: close as a fatal error does, without
+     * reporting (the loop reports {@code error} once, right after).
+     */
+    @Override
+    public void failed(Throwable error) {
+        try {
+            forceClose(error instanceof Exception e ? e : new RuntimeException(error));
+        } catch (Throwable t) {
+            closeAfterFault(error);
+        }
+    }
+
+    /**
+     * Scheduling the connection's loss failed too (out of memory): drop the buffer and close
+     * the channel here, so that neither memory nor the descriptor stays held; the protocol
+     * is told later if the loop can still schedule it.
+     */
+    private void closeAfterFault(Throwable error) {
+        try {
+            clearBuffer();
+        } catch (Throwable ignored) {
+            // the channel below is what must not leak
+        }
+        closing = true;
+        if (connLost == 0) {
+            connLost++;
+        }
+        closeChannel();
+        SocketServer s = server;
+        if (s != null) {
+            server = null;
+            s.detach(this);
+        }
+        try {
+            io.callSoonInternal(() -> tellProtocolLost(error));
+        } catch (Throwable ignored) {
+            // the protocol is not told: the connection is closed all the same
+        }
+    }
+
+    private void tellProtocolLost(Throwable error) {
+        if (protocolConnected) {
+            protocolConnected = false;
+            try {
+                protocol.connectionLost(error instanceof Exception e ? e : new RuntimeException(error));
+            } catch (Throwable t) {
+                loop.callExceptionHandler(ExceptionContext.builder("Exception in " + describe(protocol)
+                        + ".connectionLost()").exception(t).put("transport", this).put("protocol", protocol).build());
+            }
+        }
+    }
+
+    /**
+     * A write that could not be buffered for lack of memory: the buffer is dropped (which
+     * frees what this connection held) and the connection force-closed, then the error goes
+     * back to the writer, since its data was not written.
+     */
+    final OutOfMemoryError writeOutOfMemory(OutOfMemoryError e) {
+        try {
+            clearBuffer();
+        } catch (Throwable ignored) {
+            // closing below drops it anyway
+        }
+        try {
+            forceClose(new RuntimeException(e));
+        } catch (Throwable t) {
+            closeAfterFault(e);
+        }
+        return e;
     }
 
     /** A write after the connection was lost: dropped, as asyncio does, with a warning after a few. */

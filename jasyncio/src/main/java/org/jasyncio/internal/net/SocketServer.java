@@ -34,6 +34,8 @@ import org.jasyncio.CancelledError;
 import org.jasyncio.EventLoop;
 import org.jasyncio.ExceptionContext;
 import org.jasyncio.Future;
+import org.jasyncio.TimerHandle;
+import org.jasyncio.internal.Faults;
 import org.jasyncio.internal.IoHandler;
 import org.jasyncio.internal.IoLoop;
 import org.jasyncio.transports.BaseProtocol;
@@ -412,6 +414,8 @@ public final class SocketServer implements Server {
     private final class Listener implements IoHandler {
         final ServerSocketChannel sock;
         SelectionKey key;
+        /** The timer that resumes accepting after a back-off, or null. */
+        private TimerHandle retry;
 
         Listener(ServerSocketChannel sock) {
             this.sock = sock;
@@ -430,16 +434,15 @@ public final class SocketServer implements Server {
                     return;
                 } catch (IOException e) {
                     // asyncio: out of file descriptors or memory; stop accepting for a while.
-                    loop.callExceptionHandler(ExceptionContext.builder("socket.accept() out of system resource")
-                            .exception(e).put("socket", sock).build());
-                    if (k.isValid()) {
-                        k.interestOps(0);
+                    // Backing off comes first: if the report fails too, the loop must still
+                    // not spin on a listening socket that stays readable.
+                    backOff();
+                    try {
+                        loop.callExceptionHandler(ExceptionContext.builder("socket.accept() out of system resource")
+                                .exception(e).put("socket", sock).build());
+                    } catch (Throwable t) {
+                        Faults.unreported(e, t);
                     }
-                    io.callLaterInternal(ACCEPT_RETRY_DELAY, () -> {
-                        if (serving && listeners != null && k.isValid()) {
-                            k.interestOps(SelectionKey.OP_ACCEPT);
-                        }
-                    });
                     return;
                 }
                 if (ch == null) {
@@ -447,6 +450,34 @@ public final class SocketServer implements Server {
                 }
                 acceptConnection(ch);
             }
+        }
+
+        /**
+         * Stops accepting for {@link #ACCEPT_RETRY_DELAY} seconds, then accepts again if the
+         * server still serves; the connections waiting meanwhile stay in the backlog.
+         */
+        private void backOff() {
+            // The timer first: if it cannot be made (out of memory), accepting stays on rather
+            // than off for good.
+            if (retry == null) {
+                retry = io.callLaterInternal(ACCEPT_RETRY_DELAY, () -> {
+                    retry = null;
+                    SelectionKey now = key;
+                    if (serving && listeners != null && now != null && now.isValid()) {
+                        now.interestOps(SelectionKey.OP_ACCEPT);
+                    }
+                });
+            }
+            SelectionKey k = key;
+            if (k != null && k.isValid()) {
+                k.interestOps(0);
+            }
+        }
+
+        /** {@link #ready} threw: back off as after an accept() error; the loop reports it. */
+        @Override
+        public void failed(Throwable error) {
+            backOff();
         }
 
         @Override
@@ -476,8 +507,7 @@ public final class SocketServer implements Server {
             protocol = Objects.requireNonNull(factory.get(), "the protocol factory returned null");
         } catch (Throwable t) {
             Connector.closeQuietly(ch);
-            loop.callExceptionHandler(ExceptionContext.builder("Error on transport creation for incoming connection")
-                    .exception(t).build());
+            report(t, null);
             return;
         }
         TlsOptions tls = options.tls();
@@ -500,8 +530,17 @@ public final class SocketServer implements Server {
             }
         } catch (Throwable t) {
             Connector.closeQuietly(ch);
+            report(t, protocol);
+        }
+    }
+
+    /** Reports a connection that could not be set up; it is closed already. */
+    private void report(Throwable t, BaseProtocol protocol) {
+        try {
             loop.callExceptionHandler(ExceptionContext.builder("Error on transport creation for incoming connection")
                     .exception(t).put("protocol", protocol).build());
+        } catch (Throwable t2) {
+            Faults.unreported(t, t2);
         }
     }
 }

@@ -263,7 +263,11 @@ public final class SocketTransport extends SelectorTransport implements Transpor
             }
             setInterest(SelectionKey.OP_WRITE, true);
         }
-        buffer.add(data, off, len);
+        try {
+            buffer.add(data, off, len);
+        } catch (OutOfMemoryError e) {
+            throw writeOutOfMemory(e);
+        }
         maybePauseProtocol();
     }
 
@@ -308,7 +312,11 @@ public final class SocketTransport extends SelectorTransport implements Transpor
             }
             setInterest(SelectionKey.OP_WRITE, true);
         }
-        buffer.add(data);
+        try {
+            buffer.add(data);
+        } catch (OutOfMemoryError e) {
+            throw writeOutOfMemory(e);
+        }
         maybePauseProtocol();
     }
 
@@ -321,8 +329,12 @@ public final class SocketTransport extends SelectorTransport implements Transpor
             return;
         }
         boolean wasEmpty = buffer.isEmpty();
-        for (byte[] d : data) {
-            buffer.add(Objects.requireNonNull(d, "data element"), 0, d.length);
+        try {
+            for (byte[] d : data) {
+                buffer.add(Objects.requireNonNull(d, "data element"), 0, d.length);
+            }
+        } catch (OutOfMemoryError e) {
+            throw writeOutOfMemory(e);
         }
         if (wasEmpty && !buffer.isEmpty()) {
             // One system call for all of them, as asyncio's writelines does with sendmsg.

@@ -9,6 +9,7 @@ import java.security.cert.Certificate;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -23,6 +24,7 @@ import org.jasyncio.EventLoop;
 import org.jasyncio.ExceptionContext;
 import org.jasyncio.Future;
 import org.jasyncio.TimerHandle;
+import org.jasyncio.internal.Faults;
 import org.jasyncio.internal.IoLoop;
 import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.BaseTransport;
@@ -77,6 +79,10 @@ final class SslProtocol implements BufferedProtocol {
     private boolean lowerWritingPaused;
     private boolean pendingEof;
     private int connLost;
+    /** The engine's packet size when made: the largest, so read buffers never need the engine later. */
+    private final int packetSize;
+    /** Delegated tasks run off the loop now: the engine is not touched until they are done. */
+    private boolean tasksRunning;
 
     SslProtocol(IoLoop io, BaseProtocol app, SSLEngine engine, Future<Void> waiter, boolean serverSide, TlsOptions tls,
             boolean callConnectionMade) {
@@ -91,7 +97,8 @@ final class SslProtocol implements BufferedProtocol {
         this.appTransport = new SslTransport(this);
         extra.put("sslcontext", tls.sslContext());
         SSLSession s = engine.getSession();
-        this.netIn = ByteBuffer.allocate(Math.max(s.getPacketBufferSize(), 32 * 1024));
+        this.packetSize = s.getPacketBufferSize();
+        this.netIn = ByteBuffer.allocate(Math.max(packetSize, 32 * 1024));
         this.appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
         this.netOut = ByteBuffer.allocate(s.getPacketBufferSize());
     }
@@ -172,7 +179,9 @@ final class SslProtocol implements BufferedProtocol {
 
     @Override
     public ByteBuffer getBuffer(int sizeHint) {
-        int need = Math.max(engine.getSession().getPacketBufferSize(), 4096);
+        // Not engine.getSession(): while delegated tasks run on another thread, they hold the
+        // engine's lock, and the loop must not wait for them.
+        int need = Math.max(packetSize, 4096);
         if (netIn.remaining() < need) {
             ByteBuffer b = ByteBuffer.allocate(Math.max(netIn.capacity() * 2, netIn.position() + need));
             b.put(netIn.flip());
@@ -184,7 +193,11 @@ final class SslProtocol implements BufferedProtocol {
     @Override
     public void bufferUpdated(int nbytes) {
         switch (state) {
-            case DO_HANDSHAKE -> doHandshake();
+            case DO_HANDSHAKE -> {
+                if (!tasksRunning) {
+                    doHandshake(); // else the bytes wait in netIn for the tasks to finish
+                }
+            }
             case WRAPPED, FLUSHING -> doRead();
             case SHUTDOWN -> doShutdownRead();
             case UNWRAPPED -> netIn.clear();
@@ -309,7 +322,12 @@ final class SslProtocol implements BufferedProtocol {
                             throw new SSLHandshakeException("the peer closed the TLS connection during the handshake");
                         }
                     }
-                    case NEED_TASK -> runTasks();
+                    case NEED_TASK -> {
+                        if (tls.delegatedTasksOffLoop() && startTasksOffLoop()) {
+                            break loop; // tasksDone() goes on with the handshake
+                        }
+                        runTasks();
+                    }
                     case FINISHED, NOT_HANDSHAKING -> {
                         done = true;
                         break loop;
@@ -353,6 +371,58 @@ final class SslProtocol implements BufferedProtocol {
         while ((task = engine.getDelegatedTask()) != null) {
             task.run();
         }
+    }
+
+    /**
+     * Hands the engine's delegated tasks to the shared pool; their end comes back through the
+     * loop's thread-safe queue to {@link #tasksDone}. Until then the engine is not touched.
+     *
+     * @return false if the pool refused them (they must run here)
+     */
+    private boolean startTasksOffLoop() {
+        tasksRunning = true;
+        try {
+            SslTaskPool.get().execute(this::runTasksOffLoop);
+            return true;
+        } catch (RejectedExecutionException e) {
+            tasksRunning = false;
+            return false;
+        }
+    }
+
+    /** On a pool thread. */
+    private void runTasksOffLoop() {
+        Throwable failure = null;
+        try {
+            runTasks();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        Throwable f = failure;
+        try {
+            loop.callSoonThreadsafe(() -> tasksDone(f));
+        } catch (IllegalStateException loopClosed) {
+            // the loop closed its transports when it closed: nobody waits for this handshake
+        }
+    }
+
+    /** Back on the loop: go on with the handshake, unless it ended meanwhile (timeout, lost connection). */
+    private void tasksDone(Throwable failure) {
+        tasksRunning = false;
+        if (state != State.DO_HANDSHAKE) {
+            return;
+        }
+        if (failure != null) {
+            if (failure instanceof Exception e) {
+                onHandshakeComplete(e);
+            } else {
+                SSLHandshakeException e = new SSLHandshakeException("a TLS handshake task failed: " + failure);
+                e.initCause(failure);
+                onHandshakeComplete(e);
+            }
+            return;
+        }
+        doHandshake();
     }
 
     private void onHandshakeComplete(Exception exc) {
@@ -752,7 +822,11 @@ final class SslProtocol implements BufferedProtocol {
         if (l != null) {
             l.fatalError(exc, message);
         } else if (!(exc instanceof IOException)) {
-            loop.callExceptionHandler(ExceptionContext.builder(message).exception(exc).put("protocol", this).build());
+            try {
+                loop.callExceptionHandler(ExceptionContext.builder(message).exception(exc).put("protocol", this).build());
+            } catch (Throwable t) {
+                Faults.unreported(exc, t);
+            }
         }
     }
 
