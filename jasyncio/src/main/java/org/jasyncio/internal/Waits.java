@@ -36,6 +36,6 @@ public final class Waits {
      * @return {@code true} for a cancellation
      */
     public static boolean isCancellation(Throwable t) {
-        return t instanceof CancelledError || t instanceof org.jasyncio.ExceptionGroup;
+        return t instanceof CancelledError; // ExceptionGroup and TimeoutError are CancelledErrors
     }
 }

@@ -35,7 +35,6 @@ import org.jasyncio.TimerHandle;
 import org.jasyncio.transports.SubprocessProtocol;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**

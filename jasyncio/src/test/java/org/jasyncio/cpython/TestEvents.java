@@ -25,7 +25,6 @@ import org.jasyncio.TimerHandle;
 import org.jasyncio.internal.SignalSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**

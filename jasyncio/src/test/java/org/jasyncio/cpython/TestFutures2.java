@@ -16,7 +16,6 @@ import java.util.Set;
 import org.jasyncio.ContextVar;
 import org.jasyncio.EventLoop;
 import org.jasyncio.Task;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -30,7 +30,6 @@ import org.jasyncio.locks.Condition;
 import org.jasyncio.locks.Event;
 import org.jasyncio.locks.Held;
 import org.jasyncio.locks.Lock;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -25,7 +25,6 @@ import org.jasyncio.Signal;
 import org.jasyncio.Task;
 import org.jasyncio.TestLoops;
 import org.jasyncio.internal.SignalSupport;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -22,7 +22,6 @@ import org.jasyncio.TaskGroup;
 import org.jasyncio.TestLoops;
 import org.jasyncio.VoidCoroutine;
 import org.jasyncio.locks.Event;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**

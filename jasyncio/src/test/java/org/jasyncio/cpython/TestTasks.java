@@ -23,7 +23,6 @@ import org.jasyncio.TimeoutError;
 import org.jasyncio.TimerHandle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -25,7 +25,6 @@ import org.jasyncio.TaskFactory;
 import org.jasyncio.TestLoops;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -10,7 +10,6 @@ import java.util.List;
 import org.jasyncio.Awaitable;
 import org.jasyncio.CancelledError;
 import org.jasyncio.Future;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** CPython's test_tasks.py FutureGatherTests: {@code gather} over futures (with GatherTestsBase's tests). */

@@ -26,7 +26,6 @@ import org.jasyncio.TestLoops;
 import org.jasyncio.WaitResult;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -17,7 +17,6 @@ import org.jasyncio.TaskGroup;
 import org.jasyncio.TestLoops;
 import org.jasyncio.Timeout;
 import org.jasyncio.TimeoutError;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**

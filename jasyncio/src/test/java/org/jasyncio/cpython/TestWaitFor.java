@@ -14,7 +14,6 @@ import org.jasyncio.Future;
 import org.jasyncio.Task;
 import org.jasyncio.TestLoops;
 import org.jasyncio.TimeoutError;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
