@@ -478,7 +478,7 @@ class TaskTest {
      * (a stray wake-up) does not run its body again.
      */
     @Test
-    void finishedTaskLetsGoOfItsThread() {
+    void finishedTaskLetsGoOfItsThread() throws Exception {
         int[] runs = {0};
         run(() -> {
             Task<String> t = createTask(() -> {
