@@ -1052,4 +1052,173 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
             createDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
                     java.net.InetSocketAddress localAddress, java.net.InetSocketAddress remoteAddress,
                     org.jasyncio.transports.DatagramOptions options) throws java.io.IOException;
+
+    // ---- network: over channels the caller made (asyncio's sock=) ----------------------
+
+    /**
+     * Connects a new protocol to a stream channel that is connected already; asyncio's
+     * {@code create_connection(protocol_factory, sock=sock)}. The channel (TCP or Unix; a
+     * {@code SocketChannel} is always a stream socket) is set non-blocking, gets
+     * {@code TCP_NODELAY} if it is TCP, and belongs to the transport from then on: closing
+     * the transport closes it. Use it for sockets made elsewhere (inherited, socket
+     * activation, {@code SocketChannel.open()} with options jasyncio does not set).
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the channel, as does a failed TLS handshake.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, on the loop thread
+     * @param sock a connected channel; its peer is the transport's {@code "peername"}
+     * @param options TLS (which needs a server host name: there is no host to take it from);
+     *        no local address and no happy eyeballs, the channel being connected already;
+     *        not {@code null}
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the channel cannot be set up, or the TLS handshake fails
+     * @throws IllegalArgumentException if the channel is closed, not connected (or still
+     *         connecting), or the options ask for a local address, happy eyeballs, or TLS
+     *         without a server host name (asyncio's {@code ValueError}); the channel is then
+     *         left as it was
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> createConnection(
+            java.util.function.Supplier<? extends P> protocolFactory, java.nio.channels.SocketChannel sock,
+            org.jasyncio.transports.ConnectionOptions options) throws java.io.IOException;
+
+    /**
+     * As {@link #createConnection(java.util.function.Supplier, java.nio.channels.SocketChannel,
+     * org.jasyncio.transports.ConnectionOptions)} for a connected Unix domain stream channel;
+     * asyncio's {@code create_unix_connection(protocol_factory, sock=sock)}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param sock a connected Unix domain channel
+     * @param options TLS (with a server host name); not {@code null}
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the channel cannot be set up, or the TLS handshake fails
+     * @throws IllegalArgumentException as the TCP form, or if the channel is not a Unix
+     *         domain socket
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> createUnixConnection(
+            java.util.function.Supplier<? extends P> protocolFactory, java.nio.channels.SocketChannel sock,
+            org.jasyncio.transports.ConnectionOptions options) throws java.io.IOException;
+
+    /**
+     * Connects a new protocol to a channel a server accepted outside of jasyncio; asyncio's
+     * {@code connect_accepted_socket(protocol_factory, sock)}. As
+     * {@link #connectAcceptedSocket(java.util.function.Supplier, java.nio.channels.SocketChannel,
+     * org.jasyncio.transports.TlsOptions)} without TLS.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param sock a connected stream channel
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if the channel is closed or not connected
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> connectAcceptedSocket(
+            java.util.function.Supplier<? extends P> protocolFactory, java.nio.channels.SocketChannel sock)
+            throws java.io.IOException;
+
+    /**
+     * Connects a new protocol to a channel a server accepted outside of jasyncio, with TLS on
+     * the server side; asyncio's {@code connect_accepted_socket(protocol_factory, sock,
+     * ssl=..., ssl_handshake_timeout=..., ssl_shutdown_timeout=...)}. The channel is set
+     * non-blocking and belongs to the transport from then on. The protocol's
+     * {@code connectionMade} has run when this returns; with TLS, the handshake is done too.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the channel, as does a failed TLS handshake.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, on the loop thread
+     * @param sock a connected stream channel (TCP or Unix)
+     * @param tls the server's TLS options (certificate, handshake and shutdown timeouts), or
+     *        {@code null} for none
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the channel cannot be set up, or the TLS handshake fails
+     *         ({@link java.net.SocketTimeoutException} when its timeout passes)
+     * @throws IllegalArgumentException if the channel is closed or not connected, or the TLS
+     *         options name a server host (a client-side setting); the channel is then left as
+     *         it was
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> connectAcceptedSocket(
+            java.util.function.Supplier<? extends P> protocolFactory, java.nio.channels.SocketChannel sock,
+            org.jasyncio.transports.TlsOptions tls) throws java.io.IOException;
+
+    /**
+     * Serves on a listening channel made elsewhere; asyncio's
+     * {@code create_server(protocol_factory, sock=sock)}. The channel (TCP or Unix) is set
+     * non-blocking and belongs to the server: {@link org.jasyncio.transports.Server#close()}
+     * closes it. A Java server channel listens from {@code bind()} on, with the backlog given
+     * there; {@code options.backlog()} only bounds the connections accepted per wake-up, and
+     * the reuse options do not apply (set them on the channel before binding). A Unix
+     * socket file is removed at close if it is still this socket's, as
+     * {@link #createUnixServer(java.util.function.Supplier, java.nio.file.Path,
+     * org.jasyncio.transports.ServerOptions)} does.
+     *
+     * @param protocolFactory makes one protocol per accepted connection
+     * @param sock a bound channel
+     * @param options TLS, start of serving; not {@code null}
+     * @return the server
+     * @throws java.io.IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if the channel is closed or not bound (asyncio's
+     *         {@code ValueError}); the channel is then left as it was
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Server createServer(
+            java.util.function.Supplier<? extends org.jasyncio.transports.BaseProtocol> protocolFactory,
+            java.nio.channels.ServerSocketChannel sock, org.jasyncio.transports.ServerOptions options)
+            throws java.io.IOException;
+
+    /**
+     * As {@link #createServer(java.util.function.Supplier, java.nio.channels.ServerSocketChannel,
+     * org.jasyncio.transports.ServerOptions)} for a bound Unix domain channel; asyncio's
+     * {@code create_unix_server(protocol_factory, sock=sock)}.
+     *
+     * @param protocolFactory makes one protocol per accepted connection
+     * @param sock a bound Unix domain channel
+     * @param options TLS, start of serving; not {@code null}
+     * @return the server
+     * @throws java.io.IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if the channel is closed, not bound, or not a Unix
+     *         domain socket
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Server createUnixServer(
+            java.util.function.Supplier<? extends org.jasyncio.transports.BaseProtocol> protocolFactory,
+            java.nio.channels.ServerSocketChannel sock, org.jasyncio.transports.ServerOptions options)
+            throws java.io.IOException;
+
+    /**
+     * Opens a datagram endpoint over a channel made elsewhere; asyncio's
+     * {@code create_datagram_endpoint(protocol_factory, sock=sock)}. The channel may be bound,
+     * connected (then the transport talks to that peer only, as with a remote address) or
+     * neither; it is set non-blocking and belongs to the transport from then on.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param sock a datagram channel
+     * @param options must not set reuse-port or broadcast (set them on the channel; asyncio's
+     *        "socket modifier keyword arguments can not be used when sock is specified");
+     *        not {@code null}
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if the channel is closed or the options set socket
+     *         options; the channel is then left as it was
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.DatagramProtocol> org.jasyncio.transports.DatagramEndpoint<P>
+            createDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
+                    java.nio.channels.DatagramChannel sock, org.jasyncio.transports.DatagramOptions options)
+            throws java.io.IOException;
 }

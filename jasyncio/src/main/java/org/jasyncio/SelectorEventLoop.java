@@ -27,6 +27,7 @@ import org.jasyncio.internal.IoHandler;
 import org.jasyncio.internal.IoLoop;
 import org.jasyncio.internal.net.Connector;
 import org.jasyncio.internal.net.DatagramEndpoints;
+import org.jasyncio.internal.net.ExistingSockets;
 import org.jasyncio.internal.net.SockOps;
 import org.jasyncio.internal.net.SocketServer;
 import org.jasyncio.internal.subprocess.Spawner;
@@ -358,6 +359,56 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
             throws IOException {
         checkInTask("createDatagramEndpoint()");
         return DatagramEndpoints.create(this, protocolFactory, localAddress, remoteAddress, options);
+    }
+
+    // ---- over channels the caller made (asyncio's sock=) ---------------------------------
+
+    @Override
+    public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory,
+            SocketChannel sock, ConnectionOptions options) throws IOException {
+        checkInTask("createConnection()");
+        return ExistingSockets.createConnection(this, protocolFactory, sock, options, false);
+    }
+
+    @Override
+    public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory,
+            SocketChannel sock, ConnectionOptions options) throws IOException {
+        checkInTask("createUnixConnection()");
+        return ExistingSockets.createConnection(this, protocolFactory, sock, options, true);
+    }
+
+    @Override
+    public <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<? extends P> protocolFactory,
+            SocketChannel sock) throws IOException {
+        return connectAcceptedSocket(protocolFactory, sock, null);
+    }
+
+    @Override
+    public <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<? extends P> protocolFactory,
+            SocketChannel sock, TlsOptions tls) throws IOException {
+        checkInTask("connectAcceptedSocket()");
+        return ExistingSockets.connectAccepted(this, protocolFactory, sock, tls);
+    }
+
+    @Override
+    public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options) throws IOException {
+        checkInTask("createServer()");
+        return ExistingSockets.createServer(this, protocolFactory, sock, options, false);
+    }
+
+    @Override
+    public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options) throws IOException {
+        checkInTask("createUnixServer()");
+        return ExistingSockets.createServer(this, protocolFactory, sock, options, true);
+    }
+
+    @Override
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<? extends P> protocolFactory,
+            DatagramChannel sock, DatagramOptions options) throws IOException {
+        checkInTask("createDatagramEndpoint()");
+        return ExistingSockets.createDatagramEndpoint(this, protocolFactory, sock, options);
     }
 
     // =====================================================================================

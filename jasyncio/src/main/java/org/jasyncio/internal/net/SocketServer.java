@@ -68,7 +68,7 @@ public final class SocketServer implements Server {
     private final Path unixPath;
     private final Object unixInode;
 
-    private SocketServer(IoLoop io, Supplier<? extends BaseProtocol> factory, ServerOptions options,
+    SocketServer(IoLoop io, Supplier<? extends BaseProtocol> factory, ServerOptions options,
             List<ServerSocketChannel> socks, Path unixPath, Object unixInode) throws IOException {
         this.io = io;
         this.loop = io.eventLoop();
@@ -218,7 +218,7 @@ public final class SocketServer implements Server {
         }
     }
 
-    private static Object inode(Path p) {
+    static Object inode(Path p) {
         try {
             return Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
@@ -228,7 +228,7 @@ public final class SocketServer implements Server {
 
     // ---- serving ----------------------------------------------------------------------------
 
-    private void startServing0() throws IOException {
+    void startServing0() throws IOException {
         if (serving) {
             return;
         }
