@@ -88,7 +88,7 @@ class DatagramTransportTest {
     void addressesAreChecked() throws Exception {
         Asyncio.run(() -> {
             EventLoop loop = Asyncio.getRunningLoop();
-            assertThrows(IllegalArgumentException.class, () -> loop.createDatagramEndpoint(Udp::new, null, null));
+            assertThrows(IllegalArgumentException.class, () -> loop.createDatagramEndpoint(Udp::new, (InetSocketAddress) null, null));
             DatagramEndpoint<Udp> server = loop.createDatagramEndpoint(Udp::new,
                     new InetSocketAddress("127.0.0.1", 0), null);
             InetSocketAddress addr = (InetSocketAddress) server.transport().getExtraInfo("sockname");
