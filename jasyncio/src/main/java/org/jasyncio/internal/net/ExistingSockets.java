@@ -118,14 +118,14 @@ public final class ExistingSockets {
         Objects.requireNonNull(sock, "sock");
         Objects.requireNonNull(options, "options");
         checkOpen(sock);
+        if (unix && !isUnixDomain(sock)) {
+            throw new IllegalArgumentException("A UNIX Domain Stream Socket was expected, got " + sock);
+        }
         SocketAddress local = sock.getLocalAddress();
         if (local == null) {
             // Java binds and listens in one call, so there is no "bound but not listening"
             // socket to call listen() on, as asyncio's server does.
             throw new IllegalArgumentException("the sock must be bound (and so listening): " + sock);
-        }
-        if (unix && !(local instanceof UnixDomainSocketAddress)) {
-            throw new IllegalArgumentException("A UNIX Domain Stream Socket was expected, got " + sock);
         }
         sock.configureBlocking(false);
         Path path = local instanceof UnixDomainSocketAddress ua && !ua.getPath().toString().isEmpty()
@@ -192,17 +192,24 @@ public final class ExistingSockets {
     /** The peer of a connected stream channel, or a clear error naming what is wrong with it. */
     private static SocketAddress checkConnected(SocketChannel sock, boolean unix) throws IOException {
         checkOpen(sock);
+        if (unix && !isUnixDomain(sock)) {
+            throw new IllegalArgumentException("A UNIX Domain Stream Socket was expected, got " + sock);
+        }
         if (sock.isConnectionPending()) {
             throw new IllegalArgumentException("the sock is still connecting; finish connecting first: " + sock);
         }
         if (!sock.isConnected()) {
             throw new IllegalArgumentException("the sock must be connected: " + sock);
         }
-        SocketAddress peer = sock.getRemoteAddress();
-        if (unix && !(peer instanceof UnixDomainSocketAddress)) {
-            throw new IllegalArgumentException("A UNIX Domain Stream Socket was expected, got " + sock);
-        }
-        return peer;
+        return sock.getRemoteAddress();
+    }
+
+    /**
+     * Whether the channel is of the Unix family, bound or not: the JDK tells the family only
+     * through the address, but its Unix channels alone have no SO_REUSEADDR.
+     */
+    private static boolean isUnixDomain(NetworkChannel ch) {
+        return !ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEADDR);
     }
 
     private static void checkOpen(NetworkChannel sock) {
