@@ -74,7 +74,7 @@ public final class Staggered<T> {
      * @return the winner, its index and the attempts' failures
      * @throws IllegalArgumentException if {@code delay} is negative or NaN
      * @throws CancelledError if the calling task is cancelled; every attempt is then
-     *         cancelled and a result already won is discarded
+     *         cancelled and waited for, and a result already won is discarded
      */
     public static <T> Outcome<T> race(EventLoop loop, List<? extends Coroutine<? extends T>> attempts, double delay,
             Consumer<? super T> discard) {
@@ -96,6 +96,7 @@ public final class Staggered<T> {
             finished.await();
         } catch (CancelledError e) {
             abandon();
+            awaitAttempts();
             throw e;
         } catch (RuntimeException | Error e) {
             abandon();
@@ -105,6 +106,21 @@ public final class Staggered<T> {
             throw new IllegalStateException(e);
         }
         return new Outcome<>(winner, winnerIndex, Collections.unmodifiableList(errors));
+    }
+
+    /**
+     * After {@link #abandon}: waits until every cancelled attempt has ended (and so closed what
+     * it opened), unless the caller is cancelled once more.
+     */
+    private void awaitAttempts() {
+        if (tasks.stream().allMatch(Future::done)) {
+            return;
+        }
+        try {
+            finished.await();
+        } catch (Throwable again) {
+            // cancelled again: the attempts still end on their own, just not before we leave
+        }
     }
 
     private void start(int i) {
