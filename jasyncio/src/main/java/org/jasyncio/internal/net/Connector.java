@@ -141,6 +141,9 @@ public final class Connector {
         try {
             ch.configureBlocking(false);
             SockOps.connect(io.eventLoop(), ch, UnixDomainSocketAddress.of(path));
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw SockOps.namingUnixPath(e, path);
         } catch (Throwable t) {
             closeQuietly(ch);
             throw t;

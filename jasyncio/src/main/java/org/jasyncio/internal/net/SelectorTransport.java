@@ -42,8 +42,6 @@ abstract class SelectorTransport implements IoHandler {
     private int interestOps;
     /** close(), abort() or a fatal error: no more reading; no writing once the buffer is empty. */
     boolean closing;
-    /** close() or abort() was called by the user: later writes are programming errors. */
-    boolean closedByUser;
     /** Set once the connection is lost (asyncio's _conn_lost counts dropped writes after it). */
     int connLost;
     /** connectionMade was called, so connectionLost must be. */
@@ -105,7 +103,6 @@ abstract class SelectorTransport implements IoHandler {
      */
     public void close() {
         checkThread("Transport.close()");
-        closedByUser = true;
         if (closing) {
             return;
         }
@@ -125,7 +122,6 @@ abstract class SelectorTransport implements IoHandler {
      */
     public void abort() {
         checkThread("Transport.abort()");
-        closedByUser = true;
         forceClose(null);
     }
 
@@ -295,12 +291,6 @@ abstract class SelectorTransport implements IoHandler {
                     + " is lost; the data was dropped (" + connLost + " writes)");
         }
         connLost++;
-    }
-
-    final void checkNotClosedByUser(String what) {
-        if (closedByUser) {
-            throw new IllegalStateException(what + " on a transport that was closed: " + this);
-        }
     }
 
     // ---- write flow control -------------------------------------------------------------

@@ -190,7 +190,11 @@ public final class SocketServer implements Server {
         }
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            s.bind(UnixDomainSocketAddress.of(path), options.backlog());
+            try {
+                s.bind(UnixDomainSocketAddress.of(path), options.backlog());
+            } catch (IOException e) {
+                throw SockOps.namingUnixPath(e, path);
+            }
             s.configureBlocking(false);
             Object inode = inode(path);
             SocketServer server = new SocketServer(io, factory, options, List.of(s), path, inode);

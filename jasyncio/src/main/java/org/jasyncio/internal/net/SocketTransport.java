@@ -188,16 +188,10 @@ public final class SocketTransport extends SelectorTransport implements Transpor
             return;
         }
         if (!keepOpen) {
-            closeQuietly();
+            close();
         }
     }
 
-    /** A close decided by the transport itself (end of file), not by the user. */
-    private void closeQuietly() {
-        boolean user = closedByUser;
-        close();
-        closedByUser = user;
-    }
 
     @Override
     public boolean isReading() {
@@ -354,7 +348,6 @@ public final class SocketTransport extends SelectorTransport implements Transpor
         if (eof) {
             throw new IllegalStateException("Cannot call write() after writeEof()");
         }
-        checkNotClosedByUser("write()");
     }
 
     /** Writes from the buffer until it is empty or the kernel refuses; false on error. */

@@ -17,7 +17,6 @@ import org.jasyncio.transports.Transport;
 final class SslTransport implements Transport {
     private final SslProtocol ssl;
     private boolean closed;
-    private boolean closedByUser;
 
     SslTransport(SslProtocol ssl) {
         this.ssl = ssl;
@@ -46,7 +45,6 @@ final class SslTransport implements Transport {
     @Override
     public void close() {
         ssl.checkThread("Transport.close()");
-        closedByUser = true;
         if (!closed) {
             closed = true;
             ssl.startShutdown();
@@ -56,7 +54,6 @@ final class SslTransport implements Transport {
     @Override
     public void abort() {
         ssl.checkThread("Transport.abort()");
-        closedByUser = true;
         closed = true;
         ssl.abort();
     }
@@ -95,9 +92,6 @@ final class SslTransport implements Transport {
 
     private void checkWrite() {
         ssl.checkThread("Transport.write()");
-        if (closedByUser) {
-            throw new IllegalStateException("write() on a transport that was closed: " + this);
-        }
     }
 
     @Override
