@@ -92,7 +92,7 @@ class ExistingSocketsTest {
                 e = assertThrows(IllegalArgumentException.class, () -> loop.createConnection(Recorder::new, ch,
                         ConnectionOptions.defaults().withSsl(clientCtx)));
                 assertTrue(e.getMessage().contains("serverHostname"), e.getMessage());
-                // CPython: test_unix_events.py::SelectorEventLoopUnixSocketTests::test_create_unix_connection_path_inetsock
+                // (its CPython port is in cpython.TestEventsSock: test_unix_events.py::SelectorEventLoopUnixSocketTests::test_create_unix_connection_path_inetsock)
                 e = assertThrows(IllegalArgumentException.class,
                         () -> loop.createUnixConnection(Recorder::new, ch, ConnectionOptions.defaults()));
                 assertTrue(e.getMessage().matches("A UNIX Domain Stream.*was expected.*"), e.getMessage());
@@ -129,7 +129,7 @@ class ExistingSocketsTest {
         });
     }
 
-    // CPython: test_events.py::EventLoopTestsMixin::test_create_server_sock
+    // (its CPython port is in cpython.TestEventsSock: test_events.py::EventLoopTestsMixin::test_create_server_sock)
     @Test
     void serverOverABoundChannel() throws Exception {
         Asyncio.run(() -> {
@@ -155,7 +155,7 @@ class ExistingSocketsTest {
         });
     }
 
-    // CPython: test_unix_events.py::SelectorEventLoopUnixSocketTests::test_create_unix_server_path_inetsock
+    // (its CPython port is in cpython.TestEventsSock: test_unix_events.py::SelectorEventLoopUnixSocketTests::test_create_unix_server_path_inetsock)
     @Test
     void serverChannelsThatCannotServeAreRefusedAndLeftOpen() throws Exception {
         Asyncio.run(() -> {
@@ -203,7 +203,7 @@ class ExistingSocketsTest {
         }
     }
 
-    // CPython: test_events.py::EventLoopTestsMixin::test_create_datagram_endpoint_sock
+    // (its CPython port is in cpython.TestEventsSock: test_events.py::EventLoopTestsMixin::test_create_datagram_endpoint_sock)
     @Test
     void datagramEndpointOverABoundChannel() throws Exception {
         Asyncio.run(() -> {
@@ -241,7 +241,7 @@ class ExistingSocketsTest {
         });
     }
 
-    // CPython: test_base_events.py::BaseEventLoopWithSelectorTests::test_create_datagram_endpoint_sock_sockopts
+    // (its CPython port is in cpython.TestEventsSock: test_base_events.py::BaseEventLoopWithSelectorTests::test_create_datagram_endpoint_sock_sockopts)
     @Test
     void datagramSocketModifiersAreRefusedWithAChannel() throws Exception {
         Asyncio.run(() -> {
@@ -259,13 +259,13 @@ class ExistingSocketsTest {
         });
     }
 
-    // CPython: test_events.py::EventLoopTestsMixin::test_connect_accepted_socket
+    // (its CPython port is in cpython.TestEventsSock: test_events.py::EventLoopTestsMixin::test_connect_accepted_socket)
     @Test
     void connectAcceptedSocket() throws Exception {
         acceptedSocketRoundTrip(false);
     }
 
-    // CPython: test_events.py::EventLoopTestsMixin::test_ssl_connect_accepted_socket
+    // (its CPython port is in cpython.TestEventsSock: test_events.py::EventLoopTestsMixin::test_ssl_connect_accepted_socket)
     @Test
     void sslConnectAcceptedSocket() throws Exception {
         acceptedSocketRoundTrip(true);
