@@ -92,7 +92,7 @@ class ExistingSocketsTest {
                 e = assertThrows(IllegalArgumentException.class, () -> loop.createConnection(Recorder::new, ch,
                         ConnectionOptions.defaults().withSsl(clientCtx)));
                 assertTrue(e.getMessage().contains("serverHostname"), e.getMessage());
-                // (its CPython port is in cpython.TestEventsSock: test_unix_events.py::SelectorEventLoopUnixSocketTests::test_create_unix_connection_path_inetsock)
+                // as CPython's test_create_unix_connection_path_inetsock (ported in cpython.TestEventsSock)
                 e = assertThrows(IllegalArgumentException.class,
                         () -> loop.createUnixConnection(Recorder::new, ch, ConnectionOptions.defaults()));
                 assertTrue(e.getMessage().matches("A UNIX Domain Stream.*was expected.*"), e.getMessage());
@@ -129,7 +129,7 @@ class ExistingSocketsTest {
         });
     }
 
-    // (its CPython port is in cpython.TestEventsSock: test_events.py::EventLoopTestsMixin::test_create_server_sock)
+    // as CPython's test_create_server_sock (ported in cpython.TestEventsSock)
     @Test
     void serverOverABoundChannel() throws Exception {
         Asyncio.run(() -> {
@@ -155,7 +155,7 @@ class ExistingSocketsTest {
         });
     }
 
-    // (its CPython port is in cpython.TestEventsSock: test_unix_events.py::SelectorEventLoopUnixSocketTests::test_create_unix_server_path_inetsock)
+    // as CPython's test_create_unix_server_path_inetsock (ported in cpython.TestEventsSock)
     @Test
     void serverChannelsThatCannotServeAreRefusedAndLeftOpen() throws Exception {
         Asyncio.run(() -> {
@@ -203,7 +203,7 @@ class ExistingSocketsTest {
         }
     }
 
-    // (its CPython port is in cpython.TestEventsSock: test_events.py::EventLoopTestsMixin::test_create_datagram_endpoint_sock)
+    // as CPython's test_create_datagram_endpoint_sock (ported in cpython.TestEventsSock)
     @Test
     void datagramEndpointOverABoundChannel() throws Exception {
         Asyncio.run(() -> {
@@ -241,7 +241,7 @@ class ExistingSocketsTest {
         });
     }
 
-    // (its CPython port is in cpython.TestEventsSock: test_base_events.py::BaseEventLoopWithSelectorTests::test_create_datagram_endpoint_sock_sockopts)
+    // as CPython's test_create_datagram_endpoint_sock_sockopts (ported in cpython.TestEventsSock)
     @Test
     void datagramSocketModifiersAreRefusedWithAChannel() throws Exception {
         Asyncio.run(() -> {
@@ -259,13 +259,13 @@ class ExistingSocketsTest {
         });
     }
 
-    // (its CPython port is in cpython.TestEventsSock: test_events.py::EventLoopTestsMixin::test_connect_accepted_socket)
+    // as CPython's test_connect_accepted_socket (ported in cpython.TestEventsSock)
     @Test
     void connectAcceptedSocket() throws Exception {
         acceptedSocketRoundTrip(false);
     }
 
-    // (its CPython port is in cpython.TestEventsSock: test_events.py::EventLoopTestsMixin::test_ssl_connect_accepted_socket)
+    // as CPython's test_ssl_connect_accepted_socket (ported in cpython.TestEventsSock)
     @Test
     void sslConnectAcceptedSocket() throws Exception {
         acceptedSocketRoundTrip(true);
