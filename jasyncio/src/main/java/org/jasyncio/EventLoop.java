@@ -803,7 +803,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     /**
      * Opens a TCP connection, optionally with TLS, and connects a new protocol to it;
      * asyncio's {@code create_connection()}. Each address {@code host} resolves to is tried
-     * in turn until one connects. The protocol's {@code connectionMade} has run when this
+     * in turn until one connects; with {@link org.jasyncio.transports.ConnectionOptions#withHappyEyeballsDelay
+     * happy eyeballs}, the attempts overlap, staggered by the delay, the first to connect wins
+     * and the others are closed. The protocol's {@code connectionMade} has run when this
      * returns; with TLS, the handshake is done too.
      *
      * <h4>Cancellation</h4>
@@ -813,12 +815,13 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @param protocolFactory makes the protocol; called once, on the loop thread
      * @param host a host name or IP literal
      * @param port 0 to 65535
-     * @param options TLS and local address; not {@code null}
+     * @param options TLS, local address, happy eyeballs; not {@code null}
      * @return the transport and the protocol
      * @throws java.net.UnknownHostException if {@code host} does not resolve
      * @throws java.io.IOException if no address connects ({@link java.net.ConnectException}
      *         "Connection refused"; when several addresses fail differently, one exception
-     *         whose message lists them all), or the TLS handshake fails
+     *         whose message lists them all and which carries each as suppressed), or the TLS
+     *         handshake fails
      *         ({@link javax.net.ssl.SSLHandshakeException}, for example when the certificate
      *         cannot be verified; {@link java.net.SocketTimeoutException} when the handshake
      *         timeout passes)
