@@ -879,7 +879,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @param options TLS; not {@code null}
      * @return the transport and the protocol
      * @throws java.io.IOException if the connection or the TLS handshake fails
-     * @throws IllegalArgumentException if TLS is asked for without a server host name
+     * @throws IllegalArgumentException if TLS is asked for without a server host name, or the
+     *         options ask for a local address or happy eyeballs (TCP settings)
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */

@@ -64,7 +64,7 @@ public final class Streams {
      *
      * @param host a host name or IP literal
      * @param port 0 to 65535
-     * @param options TLS and local address; not {@code null}
+     * @param options TLS, local address, happy eyeballs; not {@code null}
      * @return the reader and the writer
      * @throws IOException if connecting or the TLS handshake fails
      * @throws IllegalStateException if called outside a task
@@ -83,7 +83,7 @@ public final class Streams {
      *
      * @param host a host name or IP literal
      * @param port 0 to 65535
-     * @param options TLS and local address; not {@code null}
+     * @param options TLS, local address, happy eyeballs; not {@code null}
      * @param limit the reader's limit, in bytes (see {@link StreamReader})
      * @return the reader and the writer
      * @throws IOException if connecting or the TLS handshake fails

@@ -192,6 +192,10 @@ class ExistingSocketsTest {
                 assertEquals("unix", new String(c.protocol().awaitBytes(4)));
                 c.transport().close();
                 c.protocol().awaitLost();
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> loop.createUnixConnection(Recorder::new, path,
+                                ConnectionOptions.defaults().withHappyEyeballsDelay(0.25)));
+                assertTrue(e.getMessage().contains(path.toString()), e.getMessage());
                 s.close();
                 s.waitClosed();
                 assertFalse(ssc.isOpen());

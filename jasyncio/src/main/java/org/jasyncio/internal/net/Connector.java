@@ -47,7 +47,7 @@ public final class Connector {
      * @param factory makes the protocol
      * @param host the host name or IP literal
      * @param port the port
-     * @param options TLS and local address
+     * @param options TLS, local address, happy eyeballs
      * @return the transport and the protocol
      * @throws IOException if connecting or the TLS handshake fails
      */
@@ -136,6 +136,10 @@ public final class Connector {
         }
         if (options.localAddress() != null) {
             throw new IllegalArgumentException("a local address is not supported for Unix connections");
+        }
+        if (options.happyEyeballsDelay().isPresent() || options.interleave() != 0) {
+            throw new IllegalArgumentException("happyEyeballsDelay and interleave choose among the addresses of a "
+                    + "host; a Unix connection has one path: " + path);
         }
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
