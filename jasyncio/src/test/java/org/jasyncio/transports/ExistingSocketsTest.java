@@ -343,6 +343,69 @@ class ExistingSocketsTest {
     }
 
     @Test
+    void tlsServerOverABoundChannelWithAHappyEyeballsClient() throws Exception {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            ServerSocketChannel ssc = ServerSocketChannel.open().bind(ANY_LOCAL);
+            try (Server s = loop.createServer(SocketTransportTest.Echo::new, ssc,
+                    ServerOptions.defaults().withSsl(serverCtx))) {
+                Connection<Recorder> c = loop.createConnection(Recorder::new, "localhost", port(s),
+                        ConnectionOptions.defaults().withSsl(clientCtx).withHappyEyeballsDelay(0.25));
+                c.transport().write("tls".getBytes());
+                assertEquals("tls", new String(c.protocol().awaitBytes(3)));
+                assertNotNull(c.transport().getExtraInfo("peercert"));
+                c.transport().close();
+                c.protocol().awaitLost();
+            }
+            assertFalse(ssc.isOpen());
+        });
+    }
+
+    @Test
+    void connectAcceptedUnixSocket() throws Exception {
+        Path dir = Files.createTempDirectory("jasyncio-accepted");
+        Path path = dir.resolve("a.sock");
+        try {
+            Asyncio.run(() -> {
+                EventLoop loop = Asyncio.getRunningLoop();
+                try (ServerSocketChannel l = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
+                        .bind(UnixDomainSocketAddress.of(path))) {
+                    Task<SocketChannel> accepting = loop.createTask(() -> Asyncio.toThread(l::accept));
+                    Connection<Recorder> client = loop.createUnixConnection(Recorder::new, path);
+                    Connection<SocketTransportTest.Echo> server = loop.connectAcceptedSocket(
+                            SocketTransportTest.Echo::new, accepting.await());
+                    client.transport().write("unix accepted".getBytes());
+                    assertEquals("unix accepted", new String(client.protocol().awaitBytes(13)));
+                    client.transport().close();
+                    client.protocol().awaitLost();
+                    server.transport().close();
+                }
+            });
+        } finally {
+            Files.deleteIfExists(path);
+            Files.delete(dir);
+        }
+    }
+
+    @Test
+    void datagramEndpointOverAnUnboundChannel() throws Exception {
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            DatagramEndpoint<DatagramTransportTest.Udp> peer = loop.createDatagramEndpoint(
+                    DatagramTransportTest.Udp::new, ANY_LOCAL, null);
+            peer.protocol().echo = true;
+            InetSocketAddress peerAddr = (InetSocketAddress) peer.transport().getExtraInfo("sockname");
+            DatagramChannel unbound = DatagramChannel.open(StandardProtocolFamily.INET);
+            DatagramEndpoint<DatagramTransportTest.Udp> e = loop.createDatagramEndpoint(DatagramTransportTest.Udp::new,
+                    unbound, DatagramOptions.defaults());
+            e.transport().sendto("bound by the first send".getBytes(), peerAddr);
+            assertEquals("echo:bound by the first send", Asyncio.waitFor(e.protocol().next, 10), "the echo came back");
+            e.transport().close();
+            peer.transport().close();
+        });
+    }
+
+    @Test
     void streamsOverChannels() throws Exception {
         Asyncio.run(() -> {
             ServerSocketChannel ssc = ServerSocketChannel.open().bind(ANY_LOCAL);
