@@ -192,7 +192,6 @@ public final class SocketTransport extends SelectorTransport implements Transpor
         }
     }
 
-
     @Override
     public boolean isReading() {
         return !closing && !readingPaused;
