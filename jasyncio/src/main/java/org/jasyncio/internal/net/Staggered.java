@@ -46,7 +46,8 @@ public final class Staggered<T> {
     private final Consumer<? super T> discard;
     private final List<Task<T>> tasks = new ArrayList<>();
     private final List<Throwable> errors = new ArrayList<>();
-    private final Future<Void> finished;
+    /** Completed when the race is over; a fresh one per wait, since a cancellation cancels it. */
+    private Future<Void> wake;
     private TimerHandle timer;
     private int winnerIndex = -1;
     private T winner;
@@ -58,7 +59,6 @@ public final class Staggered<T> {
         this.attempts = attempts;
         this.delay = delay;
         this.discard = discard;
-        this.finished = loop.createFuture();
     }
 
     /**
@@ -74,7 +74,8 @@ public final class Staggered<T> {
      * @return the winner, its index and the attempts' failures
      * @throws IllegalArgumentException if {@code delay} is negative or NaN
      * @throws CancelledError if the calling task is cancelled; every attempt is then
-     *         cancelled and waited for, and a result already won is discarded
+     *         cancelled and waited for (cancelled again each time the caller is, as a task
+     *         group does), and a result already won is discarded
      */
     public static <T> Outcome<T> race(EventLoop loop, List<? extends Coroutine<? extends T>> attempts, double delay,
             Consumer<? super T> discard) {
@@ -93,7 +94,7 @@ public final class Staggered<T> {
     private Outcome<T> run() {
         start(0);
         try {
-            finished.await();
+            awaitOver();
         } catch (CancelledError e) {
             abandon();
             awaitAttempts();
@@ -110,17 +111,34 @@ public final class Staggered<T> {
 
     /**
      * After {@link #abandon}: waits until every cancelled attempt has ended (and so closed what
-     * it opened), unless the caller is cancelled once more.
+     * it opened), as a task group waits for its children; cancelled again meanwhile, it cancels
+     * them again and keeps waiting (asyncio 3.14's staggered race, built on a TaskGroup).
      */
     private void awaitAttempts() {
-        if (tasks.stream().allMatch(Future::done)) {
+        while (!tasks.stream().allMatch(Future::done)) {
+            try {
+                awaitOver();
+            } catch (CancelledError again) {
+                tasks.forEach(Task::cancel);
+            } catch (Exception unexpected) {
+                return; // the wake-up future is only ever given a result
+            }
+        }
+    }
+
+    /** Whether no attempt will start and every started one has ended. */
+    private boolean over() {
+        boolean noMore = winnerIndex >= 0 || abandoned || tasks.size() == attempts.size();
+        return noMore && tasks.stream().allMatch(Future::done);
+    }
+
+    private void awaitOver() throws Exception {
+        if (over()) {
             return;
         }
-        try {
-            finished.await();
-        } catch (Throwable again) {
-            // cancelled again: the attempts still end on their own, just not before we leave
-        }
+        Future<Void> w = loop.createFuture();
+        wake = w;
+        w.await();
     }
 
     private void start(int i) {
@@ -160,13 +178,17 @@ public final class Staggered<T> {
                     }
                 }
             } else {
+                // it lost the race, as asyncio's loser cancelled before it could return
+                errors.set(i, new CancelledError("another attempt won first; this result was discarded"));
                 discard.accept(r);
             }
         }
-        boolean noMore = winnerIndex >= 0 || abandoned || tasks.size() == attempts.size();
-        if (noMore && tasks.stream().allMatch(Future::done)) {
+        if (over()) {
             cancelTimer();
-            finished.trySetResult(null);
+            Future<Void> w = wake;
+            if (w != null) {
+                w.trySetResult(null);
+            }
         }
     }
 
