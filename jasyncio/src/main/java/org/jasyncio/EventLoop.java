@@ -746,6 +746,72 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     int sockSendto(java.nio.channels.DatagramChannel sock, byte[] data, java.net.SocketAddress address)
             throws java.io.IOException;
 
+    /**
+     * Sends the whole of {@code file} on {@code sock}, suspending the calling task while the
+     * socket cannot take more; asyncio's {@code sock_sendfile(sock, file)}. As
+     * {@link #sockSendfile(java.nio.channels.SocketChannel, java.nio.channels.FileChannel, long, Long, boolean)}
+     * with offset 0, no count and the fallback allowed.
+     *
+     * <h4>Cancellation</h4>
+     * As the full form: part of the file may have been sent; the file's position tells how much.
+     *
+     * @param sock a connected stream socket in non-blocking mode, not used by a transport
+     * @param file the file, open for reading
+     * @return the bytes sent
+     * @throws java.io.IOException if reading the file or writing the socket fails
+     * @throws IllegalArgumentException if the socket is in blocking mode, or the file channel
+     *         is closed or not readable
+     * @throws IllegalStateException if called outside a task of this loop, or the socket is
+     *         used by a transport
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sockSendfile(java.nio.channels.SocketChannel sock, java.nio.channels.FileChannel file)
+            throws java.io.IOException;
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} on {@code sock},
+     * suspending the calling task while the socket cannot take more; asyncio's
+     * {@code sock_sendfile(sock, file, offset, count, fallback=...)}.
+     *
+     * <p>The zero-copy path is {@link java.nio.channels.FileChannel#transferTo transferTo}
+     * (the {@code sendfile(2)} system call on Linux): the kernel copies from the page cache to
+     * the socket, and each time the socket's buffer is full the task waits until it is writable
+     * (the loop keeps running). The file's pages are read inside that system call, on the loop
+     * thread, as with asyncio's {@code os.sendfile}. When that path cannot be used (the first
+     * transfer fails, or the file has size 0 and a count is given, as a pipe or a device would)
+     * the file is read in chunks of 256 KiB in the default executor and sent with
+     * {@link #sockSendall(java.nio.channels.SocketChannel, java.nio.ByteBuffer) sockSendall},
+     * unless {@code fallback} is {@code false}.
+     *
+     * <p>When the call returns or fails, the file's position is {@code offset} plus the bytes
+     * sent (left alone when nothing was sent), as in asyncio.
+     *
+     * <h4>Cancellation</h4>
+     * The transfer stops at once; the bytes sent so far are on their way to the peer, and the
+     * file's position is {@code offset} plus their count. The stream is cut at an arbitrary
+     * byte: close the socket unless the peer can tell.
+     *
+     * @param sock a connected stream socket in non-blocking mode, not used by a transport
+     * @param file the file, open for reading; its size bounds the transfer
+     * @param offset where to start in the file, in bytes, at least 0
+     * @param count the most bytes to send, at least 1, or {@code null} to send up to the end
+     *        of the file
+     * @param fallback whether to read and send when the zero-copy path cannot be used
+     * @return the bytes sent (fewer than {@code count} when the file ends first)
+     * @throws java.io.IOException if reading the file or writing the socket fails
+     * @throws SendfileNotAvailableError if the zero-copy path cannot be used and
+     *         {@code fallback} is {@code false}
+     * @throws IllegalArgumentException if {@code offset < 0}, {@code count <= 0}, the socket
+     *         is in blocking mode, or the file channel is closed or not readable
+     * @throws IllegalStateException if called outside a task of this loop, or the socket is
+     *         used by a transport
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sockSendfile(java.nio.channels.SocketChannel sock, java.nio.channels.FileChannel file, long offset,
+            Long count, boolean fallback) throws java.io.IOException;
+
     // ---- network: names ----------------------------------------------------------------
 
     /**
@@ -906,6 +972,101 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     org.jasyncio.transports.Transport startTls(org.jasyncio.transports.Transport transport,
             org.jasyncio.transports.BaseProtocol protocol, org.jasyncio.transports.TlsOptions tls, boolean serverSide)
             throws java.io.IOException;
+
+    // ---- network: sendfile -------------------------------------------------------------
+
+    /**
+     * Sends the whole of {@code file} through {@code transport}; asyncio's
+     * {@code loop.sendfile(transport, file)}. As
+     * {@link #sendfile(org.jasyncio.transports.Transport, java.nio.channels.FileChannel, long, Long, boolean)}
+     * with offset 0, no count and the fallback allowed.
+     *
+     * <h4>Cancellation</h4>
+     * As the full form.
+     *
+     * @param transport a TCP, Unix or TLS transport of this loop
+     * @param file the file, open for reading
+     * @return the bytes sent
+     * @throws java.io.IOException if reading the file or writing the connection fails
+     * @throws IllegalArgumentException if the file channel is closed or not readable
+     * @throws IllegalStateException if the transport is closing or cannot send files, or if
+     *         called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sendfile(org.jasyncio.transports.Transport transport, java.nio.channels.FileChannel file)
+            throws java.io.IOException;
+
+    /**
+     * Opens the regular file {@code path}, sends the whole of it through {@code transport},
+     * and closes it; {@code loop.sendfile(transport, open(path, "rb"))}.
+     *
+     * <h4>Cancellation</h4>
+     * As the full form; the file is closed.
+     *
+     * @param transport a TCP, Unix or TLS transport of this loop
+     * @param path the file
+     * @return the bytes sent
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws java.io.IOException if opening or reading the file or writing the connection fails
+     * @throws IllegalArgumentException if {@code path} is not a regular file (the message
+     *         names it)
+     * @throws IllegalStateException if the transport is closing or cannot send files, or if
+     *         called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sendfile(org.jasyncio.transports.Transport transport, java.nio.file.Path path) throws java.io.IOException;
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} through {@code transport},
+     * and returns the count sent; asyncio's
+     * {@code loop.sendfile(transport, file, offset, count, fallback=...)}.
+     *
+     * <p>On a TCP or Unix transport the zero-copy path is used
+     * ({@link java.nio.channels.FileChannel#transferTo transferTo}, the {@code sendfile(2)}
+     * system call on Linux, as for
+     * {@link #sockSendfile(java.nio.channels.SocketChannel, java.nio.channels.FileChannel, long, Long, boolean) sockSendfile}):
+     * the call first waits until the bytes already written to the transport are sent, pauses
+     * reading, and while the file goes out the transport's {@code write()} throws
+     * {@code IllegalStateException} ("unable to write; sendfile is in progress"); afterwards
+     * reading resumes if it was on. A TLS transport cannot use it (the bytes are encrypted in
+     * user space): the file is read in chunks of 64 KiB in the default executor and written to
+     * the transport, waiting while the transport has paused writing, so its buffer stays below
+     * the high-water mark plus one chunk. The protocol does not hear {@code pauseWriting} and
+     * {@code resumeWriting} meanwhile; it is told afterwards if the paused state changed.
+     *
+     * <p>When the call returns or fails, the file's position is {@code offset} plus the bytes
+     * sent (left alone when nothing was sent), as in asyncio.
+     *
+     * <h4>Cancellation</h4>
+     * The transfer stops at once and the transport is restored (protocol, reading, writes); the
+     * bytes sent so far are on their way to the peer (with the fallback, written to the
+     * transport), and the file's position is {@code offset} plus their count. The stream is cut
+     * at an arbitrary byte: close the transport unless the peer can tell.
+     *
+     * @param transport a TCP, Unix or TLS transport of this loop
+     * @param file the file, open for reading; its size bounds the transfer
+     * @param offset where to start in the file, in bytes, at least 0
+     * @param count the most bytes to send, at least 1, or {@code null} to send up to the end
+     *        of the file
+     * @param fallback whether to read and write when the zero-copy path cannot be used (always
+     *        the case with TLS)
+     * @return the bytes sent (fewer than {@code count} when the file ends first)
+     * @throws java.io.IOException if reading the file or writing the connection fails
+     *         (a {@link java.net.SocketException} when the connection is lost meanwhile)
+     * @throws SendfileNotAvailableError if the zero-copy path cannot be used and
+     *         {@code fallback} is {@code false} (a TLS transport, for one)
+     * @throws IllegalArgumentException if {@code offset < 0}, {@code count <= 0}, the file
+     *         channel is closed or not readable, or the transport belongs to another loop
+     * @throws IllegalStateException if the transport is closing ("Transport is closing"), is
+     *         not a transport jasyncio can send files on (datagram and pipe transports cannot,
+     *         as in asyncio), already runs a sendfile, or if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sendfile(org.jasyncio.transports.Transport transport, java.nio.channels.FileChannel file, long offset,
+            Long count, boolean fallback) throws java.io.IOException;
 
     // ---- network: servers --------------------------------------------------------------
 

@@ -8,12 +8,15 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +30,7 @@ import org.jasyncio.internal.IoHandler;
 import org.jasyncio.internal.IoLoop;
 import org.jasyncio.internal.net.Connector;
 import org.jasyncio.internal.net.DatagramEndpoints;
+import org.jasyncio.internal.net.Sendfile;
 import org.jasyncio.internal.net.SockOps;
 import org.jasyncio.internal.net.SocketServer;
 import org.jasyncio.internal.subprocess.Spawner;
@@ -257,6 +261,18 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     }
 
     @Override
+    public long sockSendfile(SocketChannel sock, FileChannel file) throws IOException {
+        return sockSendfile(sock, file, 0, null, true);
+    }
+
+    @Override
+    public long sockSendfile(SocketChannel sock, FileChannel file, long offset, Long count, boolean fallback)
+            throws IOException {
+        checkInTask("sockSendfile()");
+        return Sendfile.sockSendfile(this, sock, file, offset, count, fallback);
+    }
+
+    @Override
     public List<InetSocketAddress> getaddrinfo(String host, int port) throws UnknownHostException {
         checkInTask("getaddrinfo()");
         return SockOps.getaddrinfo(this, host, port);
@@ -308,6 +324,29 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
             throws IOException {
         checkInTask("startTls()");
         return Connector.startTls(this, transport, protocol, tls, serverSide);
+    }
+
+    @Override
+    public long sendfile(Transport transport, FileChannel file) throws IOException {
+        return sendfile(transport, file, 0, null, true);
+    }
+
+    @Override
+    public long sendfile(Transport transport, Path path) throws IOException {
+        checkInTask("sendfile()");
+        if (!Files.isRegularFile(Objects.requireNonNull(path, "path")) && Files.exists(path)) {
+            throw new IllegalArgumentException("not a regular file: " + path);
+        }
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            return sendfile(transport, file, 0, null, true);
+        }
+    }
+
+    @Override
+    public long sendfile(Transport transport, FileChannel file, long offset, Long count, boolean fallback)
+            throws IOException {
+        checkInTask("sendfile()");
+        return Sendfile.sendfile(this, transport, file, offset, count, fallback);
     }
 
     @Override
