@@ -99,6 +99,11 @@ final class NativeSendfile {
         }
     }
 
+    /** Asks for writability before the first step (which may make it unneeded). */
+    void writabilityFirst() {
+        writability.request(this);
+    }
+
     /** Stops asking for writability (the awaiting task is done with the transfer, or cancelled). */
     void stop() {
         writability.release();

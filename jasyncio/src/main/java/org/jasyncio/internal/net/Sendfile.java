@@ -166,6 +166,8 @@ public final class Sendfile {
                 }
             }
         });
+        // watching the socket first fails at once, before any byte is sent, if a transport owns it
+        job.writabilityFirst();
         return await(job, file, offset, true, () -> {});
     }
 
