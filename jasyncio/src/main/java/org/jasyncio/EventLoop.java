@@ -1213,4 +1213,51 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
             createDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
                     java.net.InetSocketAddress localAddress, java.net.InetSocketAddress remoteAddress,
                     org.jasyncio.transports.DatagramOptions options) throws java.io.IOException;
+
+    /**
+     * Opens a Unix domain datagram endpoint ({@code AF_UNIX}, {@code SOCK_DGRAM}); asyncio's
+     * {@code create_datagram_endpoint(family=socket.AF_UNIX, local_addr=path, remote_addr=path)}.
+     * Datagrams arrive with the sender's {@link java.net.UnixDomainSocketAddress}, or
+     * {@code null} when the sender is not bound to a path; {@code sendto} takes a
+     * {@code UnixDomainSocketAddress}.
+     *
+     * <p>As in asyncio, a socket file already at {@code localPath} is removed before binding
+     * (another kind of file is left alone, and binding fails), and closing the endpoint leaves
+     * its socket file in place.
+     *
+     * <p>The JDK has no Unix datagram channel: the socket is made with libc through the Foreign
+     * Function API (Linux on x86-64 or AArch64), which needs native access for jasyncio
+     * ({@code --enable-native-access=org.jasyncio} on the module path, {@code =ALL-UNNAMED} on
+     * the class path; without it JDK 25 prints a warning once and goes on). Readiness comes from
+     * one JVM-wide thread blocked in {@code epoll_wait} and reaches the loop through its inbox;
+     * the loop reads and writes the socket itself, without blocking.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no socket open.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param localPath the socket file to bind (at most 107 bytes), or {@code null} to stay
+     *        unbound (the endpoint can send but receives no replies)
+     * @param remotePath the only peer to talk to (the socket is connected), or {@code null} to
+     *        talk to anyone with {@code sendto(data, address)}
+     * @return the transport and the protocol
+     * @throws java.net.BindException if {@code localPath} is in use by a file that is not a
+     *         socket (the message names the path)
+     * @throws java.nio.file.NoSuchFileException if the directory of {@code localPath} or the
+     *         socket at {@code remotePath} does not exist
+     * @throws java.net.ConnectException if nobody is bound to {@code remotePath}
+     * @throws java.net.SocketException if a path is longer than 107 bytes (the message names
+     *         it), or the system refuses the socket
+     * @throws java.io.IOException if binding or connecting fails otherwise
+     * @throws IllegalArgumentException if both paths are {@code null}
+     * @throws UnsupportedOperationException if this platform has no implementation, or native
+     *         access is denied to jasyncio (the message names the flag)
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    <P extends org.jasyncio.transports.DatagramProtocol> org.jasyncio.transports.DatagramEndpoint<P>
+            createUnixDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
+                    java.nio.file.Path localPath, java.nio.file.Path remotePath) throws java.io.IOException;
 }

@@ -33,6 +33,7 @@ import org.jasyncio.internal.net.DatagramEndpoints;
 import org.jasyncio.internal.net.Sendfile;
 import org.jasyncio.internal.net.SockOps;
 import org.jasyncio.internal.net.SocketServer;
+import org.jasyncio.internal.net.unix.UnixDatagramEndpoints;
 import org.jasyncio.internal.subprocess.Spawner;
 import org.jasyncio.subprocess.SubprocessOptions;
 import org.jasyncio.transports.BaseProtocol;
@@ -397,6 +398,13 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
             throws IOException {
         checkInTask("createDatagramEndpoint()");
         return DatagramEndpoints.create(this, protocolFactory, localAddress, remoteAddress, options);
+    }
+
+    @Override
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createUnixDatagramEndpoint(
+            Supplier<? extends P> protocolFactory, Path localPath, Path remotePath) throws IOException {
+        checkInTask("createUnixDatagramEndpoint()");
+        return UnixDatagramEndpoints.create(this, protocolFactory, localPath, remotePath);
     }
 
     // =====================================================================================

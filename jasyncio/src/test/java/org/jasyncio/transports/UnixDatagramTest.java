@@ -1,0 +1,312 @@
+package org.jasyncio.transports;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.jasyncio.Asyncio;
+import org.jasyncio.EventLoop;
+import org.jasyncio.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Unix datagram endpoints ({@code createUnixDatagramEndpoint}, asyncio's
+ * {@code create_datagram_endpoint(family=AF_UNIX)}): two jasyncio endpoints, a CPython asyncio
+ * peer, a burst that fills the kernel's queue (the transport buffers and pauses the protocol),
+ * errors naming their path, and no descriptor left behind by close or by the loop's close.
+ */
+class UnixDatagramTest {
+    @TempDir
+    Path dir;
+
+    /** Records datagrams, errors and flow-control calls. */
+    static final class Dgrams implements DatagramProtocol {
+        final List<String> got = new ArrayList<>();
+        final List<SocketAddress> from = new ArrayList<>();
+        final List<Exception> errors = new ArrayList<>();
+        final List<String> events = new ArrayList<>();
+        final EventLoop loop = Asyncio.getRunningLoop();
+        final Future<Exception> lost = loop.createFuture();
+        DatagramTransport t;
+        private Future<Void> want;
+        private int wantCount;
+
+        @Override
+        public void connectionMade(BaseTransport transport) {
+            t = (DatagramTransport) transport;
+            events.add("made");
+        }
+
+        @Override
+        public void datagramReceived(byte[] data, SocketAddress address) {
+            got.add(new String(data, StandardCharsets.UTF_8));
+            from.add(address);
+            if (want != null && got.size() >= wantCount) {
+                want.trySetResult(null);
+                want = null;
+            }
+        }
+
+        @Override
+        public void errorReceived(Exception exc) {
+            errors.add(exc);
+            if (want != null) {
+                want.trySetResult(null);
+                want = null;
+            }
+        }
+
+        @Override
+        public void pauseWriting() {
+            events.add("pause");
+        }
+
+        @Override
+        public void resumeWriting() {
+            events.add("resume");
+        }
+
+        @Override
+        public void connectionLost(Exception exc) {
+            events.add("lost");
+            lost.trySetResult(exc);
+        }
+
+        /** Waits until {@code n} datagrams arrived in total, or an error. */
+        void await(int n) throws Exception {
+            if (got.size() >= n) {
+                return;
+            }
+            want = loop.createFuture();
+            wantCount = n;
+            Asyncio.waitFor(want, 10);
+        }
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void twoEndpointsExchangeDatagrams() throws Exception {
+        Path a = dir.resolve("a.sock");
+        Path c = dir.resolve("c.sock");
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            DatagramEndpoint<Dgrams> server = loop.createUnixDatagramEndpoint(Dgrams::new, a, null);
+            DatagramEndpoint<Dgrams> client = loop.createUnixDatagramEndpoint(Dgrams::new, c, a);
+            assertEquals(UnixDomainSocketAddress.of(a), server.transport().getExtraInfo("sockname"));
+            assertNull(server.transport().getExtraInfo("peername"));
+            assertEquals(UnixDomainSocketAddress.of(a), client.transport().getExtraInfo("peername"));
+            client.transport().sendto(b("ping"));
+            client.transport().sendto(b(""));
+            server.protocol().await(2);
+            assertEquals(List.of("ping", ""), server.protocol().got);
+            assertEquals(UnixDomainSocketAddress.of(c), server.protocol().from.get(0));
+            server.transport().sendto(b("pong"), server.protocol().from.get(0));
+            client.protocol().await(1);
+            assertEquals(List.of("pong"), client.protocol().got);
+            assertEquals(UnixDomainSocketAddress.of(a), client.protocol().from.get(0));
+            // a connected endpoint sends only to its peer
+            assertThrows(IllegalArgumentException.class,
+                    () -> client.transport().sendto(b("x"), UnixDomainSocketAddress.of(c)));
+            // an unconnected one needs a Unix destination
+            assertThrows(IllegalArgumentException.class, () -> server.transport().sendto(b("x")));
+            assertThrows(IllegalArgumentException.class,
+                    () -> server.transport().sendto(b("x"), new java.net.InetSocketAddress("127.0.0.1", 9)));
+            client.transport().close();
+            server.transport().close();
+            assertNull(client.protocol().lost.await());
+            assertNull(server.protocol().lost.await());
+            assertEquals(List.of("made", "lost"), server.protocol().events);
+            assertThrows(IllegalStateException.class, () -> client.transport().sendto(b("late")));
+        });
+        // asyncio leaves the socket files; a new endpoint replaces a stale one
+        assertTrue(Files.exists(a) && Files.exists(c));
+        Asyncio.run(() -> {
+            DatagramEndpoint<Dgrams> again = Asyncio.getRunningLoop().createUnixDatagramEndpoint(Dgrams::new, a, null);
+            again.transport().close();
+        });
+    }
+
+    @Test
+    void anUnboundSenderIsReportedAsNullAndABurstIsBufferedInOrder() throws Exception {
+        Path a = dir.resolve("burst.sock");
+        int count = 2000;
+        byte[] payload = new byte[1024];
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            DatagramEndpoint<Dgrams> server = loop.createUnixDatagramEndpoint(Dgrams::new, a, null);
+            DatagramEndpoint<Dgrams> client = loop.createUnixDatagramEndpoint(Dgrams::new, null, a);
+            assertNull(client.transport().getExtraInfo("sockname"));
+            // without a turn of the loop the receiver reads nothing: the kernel's queue fills,
+            // the rest waits in the transport, which pauses the protocol past 64 KiB
+            for (int i = 0; i < count; i++) {
+                String head = i + ":";
+                byte[] d = payload.clone();
+                System.arraycopy(b(head), 0, d, 0, head.length());
+                client.transport().sendto(d);
+            }
+            assertTrue(client.transport().getWriteBufferSize() > 64 * 1024,
+                    "buffered " + client.transport().getWriteBufferSize());
+            assertEquals(List.of("made", "pause"), client.protocol().events);
+            server.protocol().await(count);
+            for (int i = 0; i < count; i++) {
+                assertTrue(server.protocol().got.get(i).startsWith(i + ":"), "datagram " + i + " out of order");
+            }
+            assertNull(server.protocol().from.get(0), "the sender is not bound to a path");
+            assertEquals(0, client.transport().getWriteBufferSize());
+            assertEquals(List.of("made", "pause", "resume"), client.protocol().events);
+            assertEquals(List.of(), client.protocol().errors);
+            client.transport().close();
+            server.transport().close();
+            client.protocol().lost.await();
+        });
+    }
+
+    @Test
+    void aCPythonAsyncioPeerEchoes() throws Exception {
+        Path py = dir.resolve("py.sock");
+        Path me = dir.resolve("me.sock");
+        Path script = Files.writeString(dir.resolve("peer.py"), """
+                import asyncio, socket, sys
+                class Echo(asyncio.DatagramProtocol):
+                    def __init__(self, done):
+                        self.done = done
+                    def connection_made(self, t):
+                        self.t = t
+                    def datagram_received(self, data, addr):
+                        self.t.sendto(data.upper() + b' from ' + addr.encode(), addr)
+                        if data == b'bye':
+                            self.done.set_result(None)
+                async def main():
+                    loop = asyncio.get_running_loop()
+                    done = loop.create_future()
+                    t, p = await loop.create_datagram_endpoint(lambda: Echo(done), local_addr=sys.argv[1],
+                                                               family=socket.AF_UNIX)
+                    print("ready", flush=True)
+                    await done
+                    t.close()
+                asyncio.run(main())
+                """);
+        Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), py.toString()).redirectErrorStream(true)
+                .start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("ready", out.readLine());
+            Asyncio.run(() -> {
+                EventLoop loop = Asyncio.getRunningLoop();
+                DatagramEndpoint<Dgrams> e = loop.createUnixDatagramEndpoint(Dgrams::new, me, py);
+                e.transport().sendto(b("hello"));
+                e.protocol().await(1);
+                e.transport().sendto(b("bye"));
+                e.protocol().await(2);
+                assertEquals(List.of("HELLO from " + me, "BYE from " + me), e.protocol().got);
+                assertEquals(UnixDomainSocketAddress.of(py), e.protocol().from.get(0));
+                e.transport().close();
+            });
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void errorsNameThePath() throws Exception {
+        Path tooLong = dir.resolve("x".repeat(120) + ".sock");
+        Path regular = Files.writeString(dir.resolve("regular"), "keep me");
+        Path missingDir = dir.resolve("no-such-dir").resolve("s.sock");
+        Path stale = dir.resolve("stale.sock");
+        try (ServerSocketChannel old = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            old.bind(UnixDomainSocketAddress.of(stale)); // a socket file nobody receives on
+        }
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            long before = FdCount.count();
+            SocketException tl = assertThrows(SocketException.class,
+                    () -> loop.createUnixDatagramEndpoint(Dgrams::new, tooLong, null));
+            assertTrue(tl.getMessage().contains("too long") && tl.getMessage().contains(tooLong.toString()),
+                    tl.getMessage());
+            BindException inUse = assertThrows(BindException.class,
+                    () -> loop.createUnixDatagramEndpoint(Dgrams::new, regular, null));
+            assertTrue(inUse.getMessage().contains(regular.toString()), inUse.getMessage());
+            assertEquals("keep me", Files.readString(regular), "a file that is not a socket is left alone");
+            NoSuchFileException nd = assertThrows(NoSuchFileException.class,
+                    () -> loop.createUnixDatagramEndpoint(Dgrams::new, missingDir, null));
+            assertEquals(missingDir.toString(), nd.getFile());
+            NoSuchFileException nr = assertThrows(NoSuchFileException.class,
+                    () -> loop.createUnixDatagramEndpoint(Dgrams::new, null, dir.resolve("nobody.sock")));
+            assertTrue(nr.getFile().endsWith("nobody.sock"));
+            ConnectException refused = assertThrows(ConnectException.class,
+                    () -> loop.createUnixDatagramEndpoint(Dgrams::new, null, stale));
+            assertTrue(refused.getMessage().contains(stale.toString()), refused.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> loop.createUnixDatagramEndpoint(Dgrams::new, null, null));
+            assertEquals(before, FdCount.count(), "failed endpoints leave no descriptor:\n" + FdCount.describe());
+
+            // sending to a missing path goes to errorReceived; the endpoint stays open
+            DatagramEndpoint<Dgrams> e = loop.createUnixDatagramEndpoint(Dgrams::new, dir.resolve("e.sock"), null);
+            e.transport().sendto(b("x"), UnixDomainSocketAddress.of(dir.resolve("missing.sock")));
+            assertEquals(1, e.protocol().errors.size());
+            NoSuchFileException m = assertInstanceOf(NoSuchFileException.class, e.protocol().errors.get(0));
+            assertTrue(m.getFile().endsWith("missing.sock"));
+            assertFalse(e.transport().isClosing());
+            e.transport().close();
+        });
+    }
+
+    @Test
+    void closingEndpointsOrTheirLoopLeavesNoDescriptor() throws Exception {
+        // the JVM-wide poller's epoll descriptor is made once, by the first endpoint
+        Asyncio.run(() -> Asyncio.getRunningLoop().createUnixDatagramEndpoint(Dgrams::new, dir.resolve("w.sock"),
+                null).transport().close());
+        long outside = FdCount.count();
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            long before = FdCount.count();
+            List<DatagramEndpoint<Dgrams>> all = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                all.add(loop.createUnixDatagramEndpoint(Dgrams::new, dir.resolve(i + ".sock"), null));
+            }
+            assertEquals(before + 20, FdCount.count());
+            for (DatagramEndpoint<Dgrams> e : all) {
+                e.transport().close();
+            }
+            for (DatagramEndpoint<Dgrams> e : all) {
+                assertNull(e.protocol().lost.await());
+            }
+            assertEquals(before, FdCount.count(), FdCount.describe());
+            DatagramEndpoint<Dgrams> x = loop.createUnixDatagramEndpoint(Dgrams::new, dir.resolve("x.sock"), null);
+            x.transport().abort();
+            assertNull(x.protocol().lost.await());
+            assertEquals(before, FdCount.count());
+        });
+        // an endpoint still open when its loop closes is closed with it
+        assertEquals(outside, FdCount.count(), FdCount.describe());
+        EventLoop loop = Asyncio.newEventLoop();
+        long withLoop = FdCount.count();
+        loop.runUntilComplete(() -> {
+            loop.createUnixDatagramEndpoint(Dgrams::new, dir.resolve("left-open.sock"), null);
+        });
+        assertEquals(withLoop + 1, FdCount.count());
+        loop.close();
+        assertEquals(outside, FdCount.count(), FdCount.describe());
+    }
+}
