@@ -1240,7 +1240,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @param localPath the socket file to bind (at most 107 bytes), or {@code null} to stay
      *        unbound (the endpoint can send but receives no replies)
      * @param remotePath the only peer to talk to (the socket is connected), or {@code null} to
-     *        talk to anyone with {@code sendto(data, address)}
+     *        talk to anyone with {@code sendto(data, address)} (both paths {@code null}: an
+     *        unbound socket that sends to any path, asyncio's {@code family=AF_UNIX} alone)
      * @return the transport and the protocol
      * @throws java.net.BindException if {@code localPath} is in use by a file that is not a
      *         socket (the message names the path)
@@ -1250,7 +1251,6 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @throws java.net.SocketException if a path is longer than 107 bytes (the message names
      *         it), or the system refuses the socket
      * @throws java.io.IOException if binding or connecting fails otherwise
-     * @throws IllegalArgumentException if both paths are {@code null}
      * @throws UnsupportedOperationException if this platform has no implementation, or native
      *         access is denied to jasyncio (the message names the flag)
      * @throws IllegalStateException if called outside a task of this loop

@@ -258,7 +258,6 @@ class UnixDatagramTest {
             ConnectException refused = assertThrows(ConnectException.class,
                     () -> loop.createUnixDatagramEndpoint(Dgrams::new, null, stale));
             assertTrue(refused.getMessage().contains(stale.toString()), refused.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> loop.createUnixDatagramEndpoint(Dgrams::new, null, null));
             assertEquals(before, FdCount.count(), "failed endpoints leave no descriptor:\n" + FdCount.describe());
 
             // sending to a missing path goes to errorReceived; the endpoint stays open
@@ -308,5 +307,51 @@ class UnixDatagramTest {
         assertEquals(withLoop + 1, FdCount.count());
         loop.close();
         assertEquals(outside, FdCount.count(), FdCount.describe());
+    }
+
+    /** Run in a forked JVM: one datagram between two endpoints, or the error's class and message. */
+    public static final class Probe {
+        public static void main(String[] args) throws Exception {
+            Path d = Path.of(args[0]);
+            try {
+                Asyncio.run(() -> {
+                    EventLoop loop = Asyncio.getRunningLoop();
+                    DatagramEndpoint<Dgrams> a = loop.createUnixDatagramEndpoint(Dgrams::new, d.resolve("pa"), null);
+                    DatagramEndpoint<Dgrams> b = loop.createUnixDatagramEndpoint(Dgrams::new, null, d.resolve("pa"));
+                    b.transport().sendto(b("over FFM"));
+                    a.protocol().await(1);
+                    System.out.println(a.protocol().got.get(0));
+                    a.transport().close();
+                    b.transport().close();
+                });
+            } catch (UnsupportedOperationException e) {
+                System.out.println("UnsupportedOperationException: " + e.getMessage());
+            }
+        }
+    }
+
+    private String fork(String flag) throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "-Djdk.trackAllThreads=false"));
+        if (flag != null) {
+            cmd.add(flag);
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName(), dir.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return out;
+    }
+
+    @Test
+    void nativeAccessEnabledWorksWithoutAWarningAndDeniedNamesTheFlag() throws Exception {
+        assertEquals("over FFM\n", fork("--enable-native-access=ALL-UNNAMED"));
+        String denied = fork("--illegal-native-access=deny");
+        assertTrue(denied.startsWith("UnsupportedOperationException: ") && denied.contains(
+                "--enable-native-access=ALL-UNNAMED"), denied);
+        // JDK 25's default: a warning from the JDK, and it works
+        String warned = fork(null);
+        assertTrue(warned.contains("WARNING: A restricted method") && warned.endsWith("over FFM\n"), warned);
     }
 }

@@ -43,9 +43,6 @@ public final class UnixDatagramEndpoints {
     public static <P extends DatagramProtocol> DatagramEndpoint<P> create(IoLoop io, Supplier<? extends P> factory,
             Path local, Path remote) throws IOException {
         Objects.requireNonNull(factory, "protocolFactory");
-        if (local == null && remote == null) {
-            throw new IllegalArgumentException("a local path, a remote path, or both are needed");
-        }
         EventLoop loop = io.eventLoop();
         if (local != null) {
             removeStaleSocket(local);
