@@ -978,7 +978,7 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     /**
      * Sends the whole of {@code file} through {@code transport}; asyncio's
      * {@code loop.sendfile(transport, file)}. As
-     * {@link #sendfile(org.jasyncio.transports.Transport, java.nio.channels.FileChannel, long, Long, boolean)}
+     * {@link #sendfile(org.jasyncio.transports.WriteTransport, java.nio.channels.FileChannel, long, Long, boolean)}
      * with offset 0, no count and the fallback allowed.
      *
      * <h4>Cancellation</h4>
@@ -994,7 +994,7 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @throws CancelledError if the calling task is cancelled
      * @since 0.1
      */
-    long sendfile(org.jasyncio.transports.Transport transport, java.nio.channels.FileChannel file)
+    long sendfile(org.jasyncio.transports.WriteTransport transport, java.nio.channels.FileChannel file)
             throws java.io.IOException;
 
     /**
@@ -1016,7 +1016,7 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @throws CancelledError if the calling task is cancelled
      * @since 0.1
      */
-    long sendfile(org.jasyncio.transports.Transport transport, java.nio.file.Path path) throws java.io.IOException;
+    long sendfile(org.jasyncio.transports.WriteTransport transport, java.nio.file.Path path) throws java.io.IOException;
 
     /**
      * Sends {@code count} bytes of {@code file} from {@code offset} through {@code transport},
@@ -1045,7 +1045,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * transport), and the file's position is {@code offset} plus their count. The stream is cut
      * at an arbitrary byte: close the transport unless the peer can tell.
      *
-     * @param transport a TCP, Unix or TLS transport of this loop
+     * @param transport a TCP, Unix or TLS transport of this loop (a {@code StreamWriter}'s
+     *        {@code transport()} is one)
      * @param file the file, open for reading; its size bounds the transfer
      * @param offset where to start in the file, in bytes, at least 0
      * @param count the most bytes to send, at least 1, or {@code null} to send up to the end
@@ -1065,7 +1066,7 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @throws CancelledError if the calling task is cancelled
      * @since 0.1
      */
-    long sendfile(org.jasyncio.transports.Transport transport, java.nio.channels.FileChannel file, long offset,
+    long sendfile(org.jasyncio.transports.WriteTransport transport, java.nio.channels.FileChannel file, long offset,
             Long count, boolean fallback) throws java.io.IOException;
 
     // ---- network: servers --------------------------------------------------------------

@@ -50,6 +50,7 @@ import org.jasyncio.transports.SubprocessConnection;
 import org.jasyncio.transports.SubprocessProtocol;
 import org.jasyncio.transports.TlsOptions;
 import org.jasyncio.transports.Transport;
+import org.jasyncio.transports.WriteTransport;
 
 /**
  * The event loop jasyncio gives its users; asyncio's {@code SelectorEventLoop} (epoll on
@@ -328,12 +329,12 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     }
 
     @Override
-    public long sendfile(Transport transport, FileChannel file) throws IOException {
+    public long sendfile(WriteTransport transport, FileChannel file) throws IOException {
         return sendfile(transport, file, 0, null, true);
     }
 
     @Override
-    public long sendfile(Transport transport, Path path) throws IOException {
+    public long sendfile(WriteTransport transport, Path path) throws IOException {
         checkInTask("sendfile()");
         if (!Files.isRegularFile(Objects.requireNonNull(path, "path")) && Files.exists(path)) {
             throw new IllegalArgumentException("not a regular file: " + path);
@@ -344,7 +345,7 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     }
 
     @Override
-    public long sendfile(Transport transport, FileChannel file, long offset, Long count, boolean fallback)
+    public long sendfile(WriteTransport transport, FileChannel file, long offset, Long count, boolean fallback)
             throws IOException {
         checkInTask("sendfile()");
         return Sendfile.sendfile(this, transport, file, offset, count, fallback);

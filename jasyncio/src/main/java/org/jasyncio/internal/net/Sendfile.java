@@ -13,6 +13,7 @@ import org.jasyncio.Future;
 import org.jasyncio.SendfileNotAvailableError;
 import org.jasyncio.internal.IoLoop;
 import org.jasyncio.transports.Transport;
+import org.jasyncio.transports.WriteTransport;
 
 /**
  * asyncio's {@code loop.sendfile} and {@code loop.sock_sendfile} (CPython's
@@ -44,7 +45,7 @@ public final class Sendfile {
      * @return the bytes sent
      * @throws IOException if reading the file or writing the connection fails
      */
-    public static long sendfile(IoLoop io, Transport transport, FileChannel file, long offset, Long count,
+    public static long sendfile(IoLoop io, WriteTransport transport, FileChannel file, long offset, Long count,
             boolean fallback) throws IOException {
         Objects.requireNonNull(transport, "transport");
         if (transport.isClosing()) {
@@ -73,7 +74,7 @@ public final class Sendfile {
         } else {
             throw new IllegalStateException("sendfile is not supported for transport " + transport);
         }
-        return SendfileFallback.toTransport(io.eventLoop(), transport, paused, file, offset, n);
+        return SendfileFallback.toTransport(io.eventLoop(), (Transport) transport, paused, file, offset, n);
     }
 
     /**
