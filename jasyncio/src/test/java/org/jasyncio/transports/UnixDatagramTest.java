@@ -267,6 +267,32 @@ class UnixDatagramTest {
             NoSuchFileException m = assertInstanceOf(NoSuchFileException.class, e.protocol().errors.get(0));
             assertTrue(m.getFile().endsWith("missing.sock"));
             assertFalse(e.transport().isClosing());
+            // a datagram larger than the socket can send: errorReceived, nothing buffered
+            e.transport().sendto(new byte[1 << 20], UnixDomainSocketAddress.of(dir.resolve("e.sock")));
+            assertEquals(2, e.protocol().errors.size());
+            SocketException big = assertInstanceOf(SocketException.class, e.protocol().errors.get(1));
+            assertTrue(big.getMessage().contains("Message too long"), big.getMessage());
+            assertEquals(0, e.transport().getWriteBufferSize());
+            // a connected endpoint whose peer went away: ECONNREFUSED names the peer's path
+            DatagramEndpoint<Dgrams> peer = loop.createUnixDatagramEndpoint(Dgrams::new, dir.resolve("peer.sock"), null);
+            DatagramEndpoint<Dgrams> conn = loop.createUnixDatagramEndpoint(Dgrams::new, null, dir.resolve("peer.sock"));
+            peer.transport().close();
+            peer.protocol().lost.await();
+            conn.transport().sendto(b("anyone?"));
+            ConnectException gone = assertInstanceOf(ConnectException.class, conn.protocol().errors.get(0));
+            assertTrue(gone.getMessage().contains("peer.sock"), gone.getMessage());
+            // loop-affine: another thread is refused while the loop runs
+            java.util.concurrent.CompletableFuture<Throwable> other = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    e.transport().sendto(b("x"), UnixDomainSocketAddress.of(dir.resolve("e.sock")));
+                    other.complete(null);
+                } catch (Throwable t) {
+                    other.complete(t);
+                }
+            });
+            assertInstanceOf(IllegalStateException.class, Asyncio.wrapFuture(other).await());
+            conn.transport().close();
             e.transport().close();
         });
     }
