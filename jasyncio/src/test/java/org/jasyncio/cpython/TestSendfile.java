@@ -341,6 +341,30 @@ class TestSendfile {
         });
     }
 
+    // CPython: test_unix_events.py::SelectorEventLoopUnixSockSendfileTests::test_sock_sendfile_cancel1
+    @Test
+    void testSockSendfileCancel1() throws Exception {
+        // CPython drives _sock_sendfile_native_impl by hand; here a real transfer stalls behind a
+        // server that does not read, and the task is cancelled: the socket is no longer watched,
+        // and the file's position counts exactly the bytes the server then receives
+        run(() -> {
+            SockSetup s = prepareSockSendfile();
+            s.proto.transport.pauseReading();
+            Task<Long> t = loop.createTask(() -> loop.sockSendfile(s.sock, file));
+            for (int i = 0; i < 10; i++) {
+                Asyncio.sleep(0.001); // lets the transfer fill the socket buffers
+            }
+            t.cancel();
+            assertThrows(org.jasyncio.CancelledError.class, t::await);
+            assertFalse(loop.removeWriter(s.sock), "the socket is no longer watched");
+            long pos = file.position();
+            assertTrue(pos > 0 && pos < DATA.length, "position " + pos);
+            s.proto.transport.resumeReading();
+            cleanup(s);
+            assertArrayEquals(Arrays.copyOf(DATA, (int) pos), s.proto.data.toByteArray());
+        });
+    }
+
     // ---- SendfileMixin ----------------------------------------------------------------------
 
     private record Pair(MySendfileProto srv, MySendfileProto cli, Server server) {}
