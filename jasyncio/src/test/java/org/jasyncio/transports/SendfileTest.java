@@ -355,6 +355,13 @@ class SendfileTest {
                     assertTrue(u.getMessage().contains("used by"), u.getMessage());
                     assertEquals(0, f.position());
                 }
+                // a count past the end sends up to the end; an offset past the end sends nothing
+                try (FileChannel f = FileChannel.open(data, StandardOpenOption.READ)) {
+                    assertEquals(1000, loop.sendfile(t, f, 99_000, 10_000L, true));
+                    assertEquals(100_000, f.position());
+                    assertEquals(0, loop.sendfile(t, f, 200_000, null, true));
+                    assertEquals(100_000, f.position(), "nothing sent: the position is left alone");
+                }
                 // the Path form sends the whole file and closes it
                 assertEquals(100_000, loop.sendfile(t, data));
                 t.close();
@@ -362,7 +369,11 @@ class SendfileTest {
                     Asyncio.sleep(0);
                 }
                 accepted.get(0).awaitLost();
-                assertArrayEquals(Files.readAllBytes(data), accepted.get(0).received.toByteArray());
+                byte[] all = Files.readAllBytes(data);
+                ByteArrayOutputStream expected = new ByteArrayOutputStream();
+                expected.write(all, 99_000, 1000);
+                expected.writeBytes(all);
+                assertArrayEquals(expected.toByteArray(), accepted.get(0).received.toByteArray());
             }
         });
     }

@@ -96,6 +96,10 @@ final class NativeSendfile {
         } catch (IOException | RuntimeException e) {
             fail(sent == 0 ? new SendfileNotAvailableError("FileChannel.transferTo() failed on its first call for "
                     + sock + ": " + e, e) : e);
+        } catch (Error e) {
+            // the awaiting task must not wait forever; the caller's fault handling closes the transport
+            fail(e);
+            throw e;
         }
     }
 

@@ -100,13 +100,18 @@ final class UnixDatagramTransport implements DatagramTransport {
             return;
         }
         armed = false;
-        if ((bits & (Libc.EPOLLIN | Libc.EPOLLERR | Libc.EPOLLHUP)) != 0 && !closing) {
-            readReady();
+        try {
+            if ((bits & (Libc.EPOLLIN | Libc.EPOLLERR | Libc.EPOLLHUP)) != 0 && !closing) {
+                readReady();
+            }
+            if (connLost == 0 && !buffer.isEmpty()) {
+                writeReady();
+            }
+            rearm();
+        } catch (Throwable t) {
+            // an endpoint left disarmed would stall without a word: close it and report
+            fatalError(t, "Fatal error on a Unix datagram endpoint");
         }
-        if (connLost == 0 && !buffer.isEmpty()) {
-            writeReady();
-        }
-        rearm();
     }
 
     /** Arms the socket for what the transport waits for now: datagrams unless closing, writability if buffered. */
