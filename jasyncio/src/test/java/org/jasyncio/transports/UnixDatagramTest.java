@@ -335,6 +335,39 @@ class UnixDatagramTest {
         assertEquals(outside, FdCount.count(), FdCount.describe());
     }
 
+    @Test
+    void aProtocolThatThrowsClosesItsEndpointAndIsReported() throws Exception {
+        Path a = dir.resolve("faulty.sock");
+        org.jasyncio.TestLoops.Collector errors = new org.jasyncio.TestLoops.Collector();
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            loop.setExceptionHandler(errors);
+            long before = FdCount.count();
+            Future<Exception> lost = loop.createFuture();
+            DatagramEndpoint<DatagramProtocol> bad = loop.createUnixDatagramEndpoint(() -> new DatagramProtocol() {
+                @Override
+                public void datagramReceived(byte[] data, SocketAddress address) {
+                    throw new IllegalStateException("boom in datagramReceived");
+                }
+
+                @Override
+                public void connectionLost(Exception exc) {
+                    lost.trySetResult(exc);
+                }
+            }, a, null);
+            DatagramEndpoint<Dgrams> sender = loop.createUnixDatagramEndpoint(Dgrams::new, null, a);
+            sender.transport().sendto(b("x"));
+            Exception exc = Asyncio.waitFor(lost, 10);
+            assertEquals("boom in datagramReceived", exc.getMessage());
+            assertTrue(bad.transport().isClosing());
+            assertEquals(1, errors.contexts().size());
+            assertEquals("Fatal error: protocol.datagramReceived() call failed.", errors.contexts().get(0).message());
+            sender.transport().close();
+            sender.protocol().lost.await();
+            assertEquals(before, FdCount.count(), FdCount.describe());
+        });
+    }
+
     /** Run in a forked JVM: one datagram between two endpoints, or the error's class and message. */
     public static final class Probe {
         public static void main(String[] args) throws Exception {
