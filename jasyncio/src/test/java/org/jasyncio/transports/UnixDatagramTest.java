@@ -371,6 +371,40 @@ class UnixDatagramTest {
         });
     }
 
+    @Test
+    void aVirtualClockWaitsForDatagramsBeforeItJumps() throws Exception {
+        // an open endpoint is outside work, as a selector key with interest is: the clock waits
+        // its threshold (5 s of real time) for events before it jumps to the next timer
+        Path a = dir.resolve("virtual.sock");
+        org.jasyncio.VirtualClock clock = new org.jasyncio.VirtualClock(5.0);
+        EventLoop loop = clock.newEventLoop();
+        try {
+            loop.runUntilComplete(() -> {
+                DatagramEndpoint<Dgrams> e = loop.createUnixDatagramEndpoint(Dgrams::new, a, null);
+                Thread sender = Thread.ofPlatform().start(() -> {
+                    try {
+                        Asyncio.run(() -> {
+                            DatagramEndpoint<Dgrams> s = Asyncio.getRunningLoop().createUnixDatagramEndpoint(
+                                    Dgrams::new, null, a);
+                            s.transport().sendto(b("from outside"));
+                            s.transport().close();
+                        });
+                    } catch (Exception ex) {
+                        throw new RuntimeException(ex);
+                    }
+                });
+                double t0 = loop.time();
+                e.protocol().await(1); // waitFor(10): would time out at once if the clock jumped
+                assertEquals(List.of("from outside"), e.protocol().got);
+                assertTrue(loop.time() - t0 < 10);
+                sender.join();
+                e.transport().close();
+            });
+        } finally {
+            loop.close();
+        }
+    }
+
     /** Run in a forked JVM: one datagram between two endpoints, or the error's class and message. */
     public static final class Probe {
         public static void main(String[] args) throws Exception {

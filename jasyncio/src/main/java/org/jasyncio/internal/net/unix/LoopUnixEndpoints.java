@@ -34,6 +34,11 @@ final class LoopUnixEndpoints implements LoopAttachment {
         }
     }
 
+    static boolean anyOpen(EventLoop loop) {
+        LoopUnixEndpoints e = LoopInternals.get().peekAttachment(loop, KEY);
+        return e != null && !e.open.isEmpty();
+    }
+
     @Override
     public void loopClosing() {
         for (UnixDatagramTransport t : new ArrayList<>(open)) {

@@ -76,6 +76,18 @@ public final class UnixDatagramEndpoints {
         return new DatagramEndpoint<>(transport, protocol);
     }
 
+    /**
+     * Tells whether {@code loop} has an open Unix datagram endpoint: a datagram may arrive
+     * from outside, as on a selector key with interest (a virtual clock then waits before it
+     * jumps). Loop thread.
+     *
+     * @param loop the loop
+     * @return {@code true} if one is open
+     */
+    public static boolean anyOpen(EventLoop loop) {
+        return LoopUnixEndpoints.anyOpen(loop);
+    }
+
     /** asyncio removes a socket file left at the local path (by an endpoint that did not unlink it). */
     private static void removeStaleSocket(Path path) {
         try {
