@@ -327,6 +327,36 @@ class SendfileTest {
     }
 
     @Test
+    void aUnixStreamTransportSendsZeroCopyToo() throws Exception {
+        Path data = randomFile(dir, 3 << 20, 13);
+        Path sock = dir.resolve("files.sock");
+        try (FileChannel file = FileChannel.open(data, StandardOpenOption.READ)) {
+            Asyncio.run(() -> {
+                EventLoop loop = Asyncio.getRunningLoop();
+                List<Recorder> accepted = new java.util.ArrayList<>();
+                try (Server s = loop.createUnixServer(Recorder.into(accepted), sock)) {
+                    Connection<Recorder> c = loop.createUnixConnection(Recorder::new, sock);
+                    c.transport().write(b("head:"));
+                    assertEquals(3 << 20, loop.sendfile(c.transport(), file, 0, null, false));
+                    c.transport().close();
+                    while (accepted.isEmpty()) {
+                        Asyncio.sleep(0);
+                    }
+                    accepted.get(0).awaitLost();
+                    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+                    expected.writeBytes(b("head:"));
+                    expected.writeBytes(Files.readAllBytes(data));
+                    assertArrayEquals(expected.toByteArray(), accepted.get(0).received.toByteArray());
+                }
+            });
+        }
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void badArgumentsAreRefusedBeforeAnythingIsSent() throws Exception {
         Path data = randomFile(dir, 100_000, 5);
         Asyncio.run(() -> {
