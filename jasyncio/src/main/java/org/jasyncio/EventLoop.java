@@ -746,6 +746,72 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     int sockSendto(java.nio.channels.DatagramChannel sock, byte[] data, java.net.SocketAddress address)
             throws java.io.IOException;
 
+    /**
+     * Sends the whole of {@code file} on {@code sock}, suspending the calling task while the
+     * socket cannot take more; asyncio's {@code sock_sendfile(sock, file)}. As
+     * {@link #sockSendfile(java.nio.channels.SocketChannel, java.nio.channels.FileChannel, long, Long, boolean)}
+     * with offset 0, no count and the fallback allowed.
+     *
+     * <h4>Cancellation</h4>
+     * As the full form: part of the file may have been sent; the file's position tells how much.
+     *
+     * @param sock a connected stream socket in non-blocking mode, not used by a transport
+     * @param file the file, open for reading
+     * @return the bytes sent
+     * @throws java.io.IOException if reading the file or writing the socket fails
+     * @throws IllegalArgumentException if the socket is in blocking mode, or the file channel
+     *         is closed or not readable
+     * @throws IllegalStateException if called outside a task of this loop, or the socket is
+     *         used by a transport
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sockSendfile(java.nio.channels.SocketChannel sock, java.nio.channels.FileChannel file)
+            throws java.io.IOException;
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} on {@code sock},
+     * suspending the calling task while the socket cannot take more; asyncio's
+     * {@code sock_sendfile(sock, file, offset, count, fallback=...)}.
+     *
+     * <p>The zero-copy path is {@link java.nio.channels.FileChannel#transferTo transferTo}
+     * (the {@code sendfile(2)} system call on Linux): the kernel copies from the page cache to
+     * the socket, and each time the socket's buffer is full the task waits until it is writable
+     * (the loop keeps running). The file's pages are read inside that system call, on the loop
+     * thread, as with asyncio's {@code os.sendfile}. When that path cannot be used (the first
+     * transfer fails, or the file has size 0 and a count is given, as a pipe or a device would)
+     * the file is read in chunks of 256 KiB in the default executor and sent with
+     * {@link #sockSendall(java.nio.channels.SocketChannel, java.nio.ByteBuffer) sockSendall},
+     * unless {@code fallback} is {@code false}.
+     *
+     * <p>When the call returns or fails, the file's position is {@code offset} plus the bytes
+     * sent (left alone when nothing was sent), as in asyncio.
+     *
+     * <h4>Cancellation</h4>
+     * The transfer stops at once; the bytes sent so far are on their way to the peer, and the
+     * file's position is {@code offset} plus their count. The stream is cut at an arbitrary
+     * byte: close the socket unless the peer can tell.
+     *
+     * @param sock a connected stream socket in non-blocking mode, not used by a transport
+     * @param file the file, open for reading; its size bounds the transfer
+     * @param offset where to start in the file, in bytes, at least 0
+     * @param count the most bytes to send, at least 1, or {@code null} to send up to the end
+     *        of the file
+     * @param fallback whether to read and send when the zero-copy path cannot be used
+     * @return the bytes sent (fewer than {@code count} when the file ends first)
+     * @throws java.io.IOException if reading the file or writing the socket fails
+     * @throws SendfileNotAvailableError if the zero-copy path cannot be used and
+     *         {@code fallback} is {@code false}
+     * @throws IllegalArgumentException if {@code offset < 0}, {@code count <= 0}, the socket
+     *         is in blocking mode, or the file channel is closed or not readable
+     * @throws IllegalStateException if called outside a task of this loop, or the socket is
+     *         used by a transport
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sockSendfile(java.nio.channels.SocketChannel sock, java.nio.channels.FileChannel file, long offset,
+            Long count, boolean fallback) throws java.io.IOException;
+
     // ---- network: names ----------------------------------------------------------------
 
     /**
@@ -910,6 +976,102 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     org.jasyncio.transports.Transport startTls(org.jasyncio.transports.Transport transport,
             org.jasyncio.transports.BaseProtocol protocol, org.jasyncio.transports.TlsOptions tls, boolean serverSide)
             throws java.io.IOException;
+
+    // ---- network: sendfile -------------------------------------------------------------
+
+    /**
+     * Sends the whole of {@code file} through {@code transport}; asyncio's
+     * {@code loop.sendfile(transport, file)}. As
+     * {@link #sendfile(org.jasyncio.transports.WriteTransport, java.nio.channels.FileChannel, long, Long, boolean)}
+     * with offset 0, no count and the fallback allowed.
+     *
+     * <h4>Cancellation</h4>
+     * As the full form.
+     *
+     * @param transport a TCP, Unix or TLS transport of this loop
+     * @param file the file, open for reading
+     * @return the bytes sent
+     * @throws java.io.IOException if reading the file or writing the connection fails
+     * @throws IllegalArgumentException if the file channel is closed or not readable
+     * @throws IllegalStateException if the transport is closing or cannot send files, or if
+     *         called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sendfile(org.jasyncio.transports.WriteTransport transport, java.nio.channels.FileChannel file)
+            throws java.io.IOException;
+
+    /**
+     * Opens the regular file {@code path}, sends the whole of it through {@code transport},
+     * and closes it; {@code loop.sendfile(transport, open(path, "rb"))}.
+     *
+     * <h4>Cancellation</h4>
+     * As the full form; the file is closed.
+     *
+     * @param transport a TCP, Unix or TLS transport of this loop
+     * @param path the file
+     * @return the bytes sent
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws java.io.IOException if opening or reading the file or writing the connection fails
+     * @throws IllegalArgumentException if {@code path} is not a regular file (the message
+     *         names it)
+     * @throws IllegalStateException if the transport is closing or cannot send files, or if
+     *         called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sendfile(org.jasyncio.transports.WriteTransport transport, java.nio.file.Path path) throws java.io.IOException;
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} through {@code transport},
+     * and returns the count sent; asyncio's
+     * {@code loop.sendfile(transport, file, offset, count, fallback=...)}.
+     *
+     * <p>On a TCP or Unix transport the zero-copy path is used
+     * ({@link java.nio.channels.FileChannel#transferTo transferTo}, the {@code sendfile(2)}
+     * system call on Linux, as for
+     * {@link #sockSendfile(java.nio.channels.SocketChannel, java.nio.channels.FileChannel, long, Long, boolean) sockSendfile}):
+     * the call first waits until the bytes already written to the transport are sent, pauses
+     * reading, and while the file goes out the transport's {@code write()} throws
+     * {@code IllegalStateException} ("unable to write; sendfile is in progress"); afterwards
+     * reading resumes if it was on. A TLS transport cannot use it (the bytes are encrypted in
+     * user space): the file is read in chunks of 64 KiB in the default executor and written to
+     * the transport, waiting while the transport has paused writing, so its buffer stays below
+     * the high-water mark plus one chunk. The protocol does not hear {@code pauseWriting} and
+     * {@code resumeWriting} meanwhile; it is told afterwards if the paused state changed.
+     *
+     * <p>When the call returns or fails, the file's position is {@code offset} plus the bytes
+     * sent (left alone when nothing was sent), as in asyncio.
+     *
+     * <h4>Cancellation</h4>
+     * The transfer stops at once and the transport is restored (protocol, reading, writes); the
+     * bytes sent so far are on their way to the peer (with the fallback, written to the
+     * transport), and the file's position is {@code offset} plus their count. The stream is cut
+     * at an arbitrary byte: close the transport unless the peer can tell.
+     *
+     * @param transport a TCP, Unix or TLS transport of this loop (a {@code StreamWriter}'s
+     *        {@code transport()} is one)
+     * @param file the file, open for reading; its size bounds the transfer
+     * @param offset where to start in the file, in bytes, at least 0
+     * @param count the most bytes to send, at least 1, or {@code null} to send up to the end
+     *        of the file
+     * @param fallback whether to read and write when the zero-copy path cannot be used (always
+     *        the case with TLS)
+     * @return the bytes sent (fewer than {@code count} when the file ends first)
+     * @throws java.io.IOException if reading the file or writing the connection fails
+     *         (a {@link java.net.SocketException} when the connection is lost meanwhile)
+     * @throws SendfileNotAvailableError if the zero-copy path cannot be used and
+     *         {@code fallback} is {@code false} (a TLS transport, for one)
+     * @throws IllegalArgumentException if {@code offset < 0}, {@code count <= 0}, the file
+     *         channel is closed or not readable, or the transport belongs to another loop
+     * @throws IllegalStateException if the transport is closing ("Transport is closing"), is
+     *         not a transport jasyncio can send files on (datagram and pipe transports cannot,
+     *         as in asyncio), already runs a sendfile, or if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sendfile(org.jasyncio.transports.WriteTransport transport, java.nio.channels.FileChannel file, long offset,
+            Long count, boolean fallback) throws java.io.IOException;
 
     // ---- network: servers --------------------------------------------------------------
 
@@ -1225,4 +1387,51 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
             createDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
                     java.nio.channels.DatagramChannel sock, org.jasyncio.transports.DatagramOptions options)
             throws java.io.IOException;
+
+    /**
+     * Opens a Unix domain datagram endpoint ({@code AF_UNIX}, {@code SOCK_DGRAM}); asyncio's
+     * {@code create_datagram_endpoint(family=socket.AF_UNIX, local_addr=path, remote_addr=path)}.
+     * Datagrams arrive with the sender's {@link java.net.UnixDomainSocketAddress}, or
+     * {@code null} when the sender is not bound to a path; {@code sendto} takes a
+     * {@code UnixDomainSocketAddress}.
+     *
+     * <p>As in asyncio, a socket file already at {@code localPath} is removed before binding
+     * (another kind of file is left alone, and binding fails), and closing the endpoint leaves
+     * its socket file in place.
+     *
+     * <p>The JDK has no Unix datagram channel: the socket is made with libc through the Foreign
+     * Function API (Linux on x86-64 or AArch64), which needs native access for jasyncio
+     * ({@code --enable-native-access=org.jasyncio} on the module path, {@code =ALL-UNNAMED} on
+     * the class path; without it JDK 25 prints a warning once and goes on). Readiness comes from
+     * one JVM-wide thread blocked in {@code epoll_wait} and reaches the loop through its inbox;
+     * the loop reads and writes the socket itself, without blocking.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no socket open.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param localPath the socket file to bind (at most 107 bytes), or {@code null} to stay
+     *        unbound (the endpoint can send but receives no replies)
+     * @param remotePath the only peer to talk to (the socket is connected), or {@code null} to
+     *        talk to anyone with {@code sendto(data, address)} (both paths {@code null}: an
+     *        unbound socket that sends to any path, asyncio's {@code family=AF_UNIX} alone)
+     * @return the transport and the protocol
+     * @throws java.net.BindException if {@code localPath} is in use by a file that is not a
+     *         socket (the message names the path)
+     * @throws java.nio.file.NoSuchFileException if the directory of {@code localPath} or the
+     *         socket at {@code remotePath} does not exist
+     * @throws java.net.ConnectException if nobody is bound to {@code remotePath}
+     * @throws java.net.SocketException if a path is longer than 107 bytes (the message names
+     *         it), or the system refuses the socket
+     * @throws java.io.IOException if binding or connecting fails otherwise
+     * @throws UnsupportedOperationException if this platform has no implementation, or native
+     *         access is denied to jasyncio (the message names the flag)
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    <P extends org.jasyncio.transports.DatagramProtocol> org.jasyncio.transports.DatagramEndpoint<P>
+            createUnixDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
+                    java.nio.file.Path localPath, java.nio.file.Path remotePath) throws java.io.IOException;
 }

@@ -8,12 +8,15 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,8 +31,10 @@ import org.jasyncio.internal.IoLoop;
 import org.jasyncio.internal.net.Connector;
 import org.jasyncio.internal.net.DatagramEndpoints;
 import org.jasyncio.internal.net.ExistingSockets;
+import org.jasyncio.internal.net.Sendfile;
 import org.jasyncio.internal.net.SockOps;
 import org.jasyncio.internal.net.SocketServer;
+import org.jasyncio.internal.net.unix.UnixDatagramEndpoints;
 import org.jasyncio.internal.subprocess.Spawner;
 import org.jasyncio.subprocess.SubprocessOptions;
 import org.jasyncio.transports.BaseProtocol;
@@ -46,6 +51,7 @@ import org.jasyncio.transports.SubprocessConnection;
 import org.jasyncio.transports.SubprocessProtocol;
 import org.jasyncio.transports.TlsOptions;
 import org.jasyncio.transports.Transport;
+import org.jasyncio.transports.WriteTransport;
 
 /**
  * The event loop jasyncio gives its users; asyncio's {@code SelectorEventLoop} (epoll on
@@ -258,6 +264,18 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     }
 
     @Override
+    public long sockSendfile(SocketChannel sock, FileChannel file) throws IOException {
+        return sockSendfile(sock, file, 0, null, true);
+    }
+
+    @Override
+    public long sockSendfile(SocketChannel sock, FileChannel file, long offset, Long count, boolean fallback)
+            throws IOException {
+        checkInTask("sockSendfile()");
+        return Sendfile.sockSendfile(this, sock, file, offset, count, fallback);
+    }
+
+    @Override
     public List<InetSocketAddress> getaddrinfo(String host, int port) throws UnknownHostException {
         checkInTask("getaddrinfo()");
         return SockOps.getaddrinfo(this, host, port);
@@ -309,6 +327,29 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
             throws IOException {
         checkInTask("startTls()");
         return Connector.startTls(this, transport, protocol, tls, serverSide);
+    }
+
+    @Override
+    public long sendfile(WriteTransport transport, FileChannel file) throws IOException {
+        return sendfile(transport, file, 0, null, true);
+    }
+
+    @Override
+    public long sendfile(WriteTransport transport, Path path) throws IOException {
+        checkInTask("sendfile()");
+        if (!Files.isRegularFile(Objects.requireNonNull(path, "path")) && Files.exists(path)) {
+            throw new IllegalArgumentException("not a regular file: " + path);
+        }
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            return sendfile(transport, file, 0, null, true);
+        }
+    }
+
+    @Override
+    public long sendfile(WriteTransport transport, FileChannel file, long offset, Long count, boolean fallback)
+            throws IOException {
+        checkInTask("sendfile()");
+        return Sendfile.sendfile(this, transport, file, offset, count, fallback);
     }
 
     @Override
@@ -409,6 +450,13 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
             DatagramChannel sock, DatagramOptions options) throws IOException {
         checkInTask("createDatagramEndpoint()");
         return ExistingSockets.createDatagramEndpoint(this, protocolFactory, sock, options);
+    }
+
+    @Override
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createUnixDatagramEndpoint(
+            Supplier<? extends P> protocolFactory, Path localPath, Path remotePath) throws IOException {
+        checkInTask("createUnixDatagramEndpoint()");
+        return UnixDatagramEndpoints.create(this, protocolFactory, localPath, remotePath);
     }
 
     // =====================================================================================

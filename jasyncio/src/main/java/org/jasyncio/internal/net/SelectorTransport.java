@@ -168,7 +168,17 @@ abstract class SelectorTransport implements IoHandler {
                 server = null;
                 s.detach(this);
             }
+            connectionEnded(exc);
         }
+    }
+
+    /**
+     * The channel is closed: ends what still waits on it (a sendfile in progress). Must not
+     * throw.
+     *
+     * @param exc the error that lost the connection, or null
+     */
+    void connectionEnded(Exception exc) {
     }
 
     final void closeChannel() {
@@ -184,6 +194,7 @@ abstract class SelectorTransport implements IoHandler {
         clearBuffer();
         closing = true;
         closeChannel();
+        connectionEnded(null);
     }
 
     /**
@@ -246,6 +257,7 @@ abstract class SelectorTransport implements IoHandler {
             server = null;
             s.detach(this);
         }
+        connectionEnded(error instanceof Exception e ? e : null);
         try {
             io.callSoonInternal(() -> tellProtocolLost(error));
         } catch (Throwable ignored) {
@@ -327,6 +339,11 @@ abstract class SelectorTransport implements IoHandler {
      */
     public long getWriteBufferSize() {
         return bufferSize();
+    }
+
+    /** Whether the protocol was told to pause writing (asyncio's {@code _protocol_paused}). */
+    final boolean protocolPaused() {
+        return protocolPaused;
     }
 
     final void maybePauseProtocol() {

@@ -137,6 +137,11 @@ final class SslProtocol implements BufferedProtocol {
         return appReadingPaused;
     }
 
+    /** Whether the application protocol was told to pause writing (asyncio's {@code _protocol_paused}). */
+    boolean appWritingPaused() {
+        return appWritingPaused;
+    }
+
     Object extraInfo(String name, Object defaultValue) {
         if (extra.containsKey(name)) {
             return extra.get(name);

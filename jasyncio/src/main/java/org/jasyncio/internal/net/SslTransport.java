@@ -31,6 +31,11 @@ final class SslTransport implements Transport {
         closed = true;
     }
 
+    /** Whether the protocol was told to pause writing (asyncio's {@code _protocol_paused}). */
+    boolean protocolPaused() {
+        return ssl.appWritingPaused();
+    }
+
     @Override
     public Object getExtraInfo(String name, Object defaultValue) {
         Objects.requireNonNull(name, "name");
