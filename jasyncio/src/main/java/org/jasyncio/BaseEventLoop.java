@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.jasyncio.internal.LoomSupport;
+import org.jasyncio.internal.diag.Jfr;
 import org.jasyncio.internal.LoopInternals;
 
 /**
@@ -36,6 +37,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     private Task<?> eagerChild;
     /** Its tasks and unretrieved failures. */
     final TaskRegistry tasks = new TaskRegistry(this);
+    final LoopStats stats = new LoopStats();
     /** The default executor. */
     final LoopExecutor executor = new LoopExecutor(this);
     /** What the loop carries for jasyncio's other parts: subprocess children, async generators. */
@@ -278,6 +280,8 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             // Out of memory while polling: what is ready still runs, and may free what is held.
             LoopFaults.escaped(this, e);
         }
+        LoopStats stats = this.stats;
+        long batchStart = stats.sample(timeout) ? (stats.clock = System.nanoTime()) : 0;
         // What other threads queued precedes the I/O events and the timers falling due now, as
         // in asyncio where call_soon_threadsafe appends to the ready deque at once.
         inbox.drainTo(ready);
@@ -294,7 +298,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         if (end == null) {
             return;
         }
-        boolean timed = debug;
+        int batch = ready.size();
+        stats.callbacksRun += batch;
+        boolean timed = debug || Jfr.on;
         ReadyItem item;
         do {
             item = ready.poll();
@@ -310,6 +316,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
                 return; // the rest stays queued for the next run, as in asyncio
             }
         } while (item != end);
+        if (batchStart != 0) {
+            Diagnostics.batchTimed(this, batchStart, batch);
+        }
     }
 
     private void drainRunNext() {
@@ -328,6 +337,12 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         o.runReady();
         long dt = System.nanoTime() - t0;
         if (dt >= slowCallbackNanos) {
+            if (Jfr.on) {
+                Diagnostics.slow(o, dt);
+            }
+            if (!debug) {
+                return;
+            }
             String what;
             if (o instanceof Task.Stepper step) {
                 Task<?> t = step.task;
@@ -597,6 +612,12 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     // =====================================================================================
     // Debug
     // =====================================================================================
+
+    @Override
+    public LoopStatistics statistics() {
+        checkThread("statistics()");
+        return stats.snapshot(tasks.allTasks().size(), ready.size(), timers.size(), poller.nio().wakeups.get());
+    }
 
     @Override
     public String toString() {
