@@ -87,6 +87,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         NioPoller nio = new NioPoller(this);
         this.poller = clock == null ? nio : new VirtualTimePoller(nio, clock, this);
         LoopFaults.preload(this);
+        Diagnostics.loopStarting();
     }
 
     // =====================================================================================

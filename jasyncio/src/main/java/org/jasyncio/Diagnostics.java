@@ -15,7 +15,7 @@ import org.jasyncio.internal.diag.Snapshot;
 /**
  * What the loops tell the outside: the Flight Recorder hooks, and the snapshot of every
  * running loop that the platform MBean serves to the {@code ps}/{@code pstree} tool. Set up
- * once, when the first loop starts; the MBean registers on a background thread so that no
+ * once, when the first loop is made; the MBean registers on a background thread so that no
  * loop waits for JMX to start.
  */
 final class Diagnostics {

@@ -34,7 +34,6 @@ final class RunningLoops {
     }
 
     static void enter(BaseEventLoop loop) {
-        Diagnostics.loopStarting();
         HERE.set(loop);
         RUNNING.getAndUpdate(a -> {
             BaseEventLoop[] b = Arrays.copyOf(a, a.length + 1);
