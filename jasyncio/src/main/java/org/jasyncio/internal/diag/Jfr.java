@@ -34,22 +34,51 @@ public final class Jfr {
         }
     }
 
-    /** Task created. */
+    /**
+     * Commits a TaskCreated event.
+     *
+     * @param loopId the loop's id
+     * @param taskId the task's id in its loop
+     * @param name the task's name
+     */
     public static void taskCreated(long loopId, long taskId, String name) {
         JfrEvents.taskCreated(loopId, taskId, name);
     }
 
-    /** Task done: {@code outcome} is "result", "exception: Type" or "cancelled". */
+    /**
+     * Commits a TaskFinished event.
+     *
+     * @param loopId the loop's id
+     * @param taskId the task's id in its loop
+     * @param name the task's name
+     * @param lifetimeNanos nanoseconds from creation to the end, or -1 if unknown
+     * @param outcome "result", "exception: TYPE" or "cancelled"
+     */
     public static void taskFinished(long loopId, long taskId, String name, long lifetimeNanos, String outcome) {
         JfrEvents.taskFinished(loopId, taskId, name, lifetimeNanos, outcome);
     }
 
-    /** A callback, or a task's step, ran longer than the loop's slowCallbackDuration. */
+    /**
+     * Commits a SlowTaskStep (when {@code taskId} is not 0) or a SlowCallback event: it ran
+     * longer than the loop's slowCallbackDuration.
+     *
+     * @param loopId the loop's id
+     * @param taskId the task's id, or 0 for a callback
+     * @param what the step or callback, described
+     * @param nanos how long it ran, in nanoseconds
+     * @param stack where the task is suspended now, or "" for a callback
+     */
     public static void slow(long loopId, long taskId, String what, long nanos, String stack) {
         JfrEvents.slow(loopId, taskId, what, nanos, stack);
     }
 
-    /** A sampled iteration's lag. */
+    /**
+     * Commits an IterationLag event.
+     *
+     * @param loopId the loop's id
+     * @param lagNanos the sampled iteration's lag, in nanoseconds
+     * @param batchSize how many ready callbacks the iteration ran
+     */
     public static void iterationLag(long loopId, long lagNanos, long batchSize) {
         JfrEvents.iterationLag(loopId, lagNanos, batchSize);
     }

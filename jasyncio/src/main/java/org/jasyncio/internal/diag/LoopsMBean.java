@@ -36,12 +36,20 @@ public final class LoopsMBean implements DynamicMBean {
         this.snapshot = snapshot;
     }
 
-    /** Whether the MBean is registered in this JVM (tests wait for it). */
+    /**
+     * Tells whether the MBean is registered in this JVM (tests wait for it).
+     *
+     * @return true once registered
+     */
     public static boolean registered() {
         return registered;
     }
 
-    /** Registers the MBean on a daemon thread, unless disabled or java.management is absent. */
+    /**
+     * Registers the MBean on a daemon thread, unless disabled or java.management is absent.
+     *
+     * @param snapshot makes the snapshot text; called on JMX threads
+     */
     public static void registerLater(Supplier<String> snapshot) {
         if ("false".equals(System.getProperty("jasyncio.mbean"))
                 || ModuleLayer.boot().findModule("java.management").isEmpty()) {

@@ -24,12 +24,31 @@ public final class Snapshot {
 
     private final StringBuilder sb = new StringBuilder();
 
-    /** Adds a loop line. */
+    /** Makes an empty snapshot. */
+    public Snapshot() {}
+
+    /**
+     * Adds a loop line.
+     *
+     * @param loopId the loop's id
+     * @param thread the name of the loop's thread
+     * @param statistics the loop's statistics, or what kept them from being read
+     */
     public void loop(long loopId, String thread, String statistics) {
         line("loop", Long.toString(loopId), thread, statistics);
     }
 
-    /** Adds a task line. */
+    /**
+     * Adds a task line.
+     *
+     * @param loopId the loop's id
+     * @param taskId the task's id in its loop
+     * @param name the task's name
+     * @param state scheduled, ready, waiting, cancelling or blocked
+     * @param waitingSeconds how long it has waited on its future, in seconds (0 when not waiting)
+     * @param awaits what it waits on ("Task N", "gather", a future's class), or ""
+     * @param frames its stack, innermost first
+     */
     public void task(long loopId, long taskId, String name, String state, double waitingSeconds, String awaits,
             List<StackTraceElement> frames) {
         StringBuilder f = new StringBuilder();
@@ -44,17 +63,31 @@ public final class Snapshot {
                 String.format(Locale.ROOT, "%.3f", waitingSeconds), awaits, f.toString());
     }
 
-    /** Adds an await edge: task {@code taskId} is awaited by task {@code awaiterId}. */
+    /**
+     * Adds an await edge: task {@code taskId} is awaited by task {@code awaiterId}.
+     *
+     * @param loopId the loop's id
+     * @param taskId the awaited task
+     * @param awaiterId the awaiting task
+     */
     public void edge(long loopId, long taskId, long awaiterId) {
         line("edge", Long.toString(loopId), Long.toString(taskId), Long.toString(awaiterId));
     }
 
-    /** Appends another snapshot's lines. */
+    /**
+     * Appends another snapshot's lines.
+     *
+     * @param other the snapshot to append
+     */
     public void append(Snapshot other) {
         sb.append(other.sb);
     }
 
-    /** The text, header first. */
+    /**
+     * Returns the text, header first.
+     *
+     * @return the text
+     */
     public String text() {
         return HEADER + "\n" + sb;
     }
@@ -75,30 +108,72 @@ public final class Snapshot {
 
     // ---- reading (the tool's side) ----------------------------------------------------
 
-    /** A loop as read back. */
+    /**
+     * A loop as read back.
+     *
+     * @param id the loop's id
+     * @param thread the name of its thread
+     * @param statistics its statistics, as text
+     */
     public record LoopInfo(long id, String thread, String statistics) {}
 
-    /** A frame as read back. */
+    /**
+     * A frame as read back.
+     *
+     * @param className the frame's class
+     * @param method its method
+     * @param file its source file
+     * @param line its line, or a negative number when unknown
+     */
     public record Frame(String className, String method, String file, int line) {
-        /** {@code SimpleClass.method}, as Python's qualified name. */
+        /**
+         * Returns {@code SimpleClass.method}, as Python's qualified name.
+         *
+         * @return the name
+         */
         public String qualName() {
             String c = className.substring(className.lastIndexOf('.') + 1);
             return c + "." + method;
         }
     }
 
-    /** A task as read back. */
+    /**
+     * A task as read back.
+     *
+     * @param loopId the loop's id
+     * @param id the task's id in its loop
+     * @param name its name
+     * @param state its state
+     * @param waiting how long it has waited, in seconds
+     * @param awaits what it waits on, or ""
+     * @param frames its stack, innermost first
+     */
     public record TaskInfo(long loopId, long id, String name, String state, double waiting, String awaits,
             List<Frame> frames) {}
 
-    /** An await edge as read back. */
+    /**
+     * An await edge as read back.
+     *
+     * @param loopId the loop's id
+     * @param task the awaited task
+     * @param awaiter the awaiting task
+     */
     public record Edge(long loopId, long task, long awaiter) {}
 
-    /** A whole snapshot as read back. */
+    /**
+     * A whole snapshot as read back.
+     *
+     * @param loops the loops
+     * @param tasks the tasks of every loop
+     * @param edges the await edges of every loop
+     */
     public record Parsed(List<LoopInfo> loops, List<TaskInfo> tasks, List<Edge> edges) {}
 
     /**
      * Parses {@link #text()}.
+     *
+     * @param text the text
+     * @return the snapshot
      *
      * @throws IllegalArgumentException if the text is not a snapshot of this format
      */
