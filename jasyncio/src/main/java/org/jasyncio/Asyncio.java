@@ -633,6 +633,7 @@ public final class Asyncio {
         };
         for (Future<T> f : fs) {
             f.addInternalCallback(onCompletion);
+            AwaitedBy.add(f, task); // the task parks on `waiter`: the call graph needs the link
         }
         try {
             waiter.awaitDone();
@@ -642,6 +643,7 @@ public final class Asyncio {
             }
             for (Future<T> f : fs) {
                 f.removeDoneCallback(onCompletion);
+                AwaitedBy.discard(f, task);
             }
         }
         Set<Future<T>> done = new LinkedHashSet<>();

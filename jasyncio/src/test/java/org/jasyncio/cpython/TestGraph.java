@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * CPython 3.14's {@code test_asyncio/test_graph.py}: {@code captureCallGraph} and
- * {@code printCallGraph} over gather, TaskGroup, shield, timeout, task and future chains.
+ * {@code printCallGraph} over gather, TaskGroup, shield, timeout, wait, task and future chains.
  *
  * <p>Coroutine functions are the static methods below; a frame list keeps this class's
  * methods, without the lambdas that start them. Python lists an async test method and the
@@ -215,6 +215,40 @@ class TestGraph {
         });
         assertEquals(node("T<inner>", List.of("captureTestStack", "deep", "gc1"), node("T<anon>", List.of())),
                 stackForDeep.walked());
+    }
+
+    // ---- test_stack_wait -------------------------------------------------------------------
+
+    static void waitC2() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            sleep(0);
+        }
+    }
+
+    static void waitMain(Task<?> t1, Task<?> t2) throws Exception {
+        while (true) {
+            var r = org.jasyncio.Asyncio.wait(List.of(t1, t2));
+            if (r.pending().isEmpty()) {
+                break;
+            }
+        }
+    }
+
+    // CPython: test_graph.py::CallStackTestBase::test_stack_wait
+    @Test
+    void testStackWait() throws Exception {
+        TestLoops.runVirtual(() -> {
+            Task<Void> t1 = createTask(TestGraph::timeoutC1);
+            Task<Void> t2 = createTask(TestGraph::waitC2);
+            try {
+                waitMain(t1, t2);
+            } finally {
+                t1.await();
+                t2.await();
+            }
+        });
+        assertEquals(node("T<anon>", List.of("captureTestStack", "deep", "timeoutC1"),
+                node("T<anon>", List.of("waitMain"))), stackForDeep.walked());
     }
 
     // ---- test_stack_task -------------------------------------------------------------------
