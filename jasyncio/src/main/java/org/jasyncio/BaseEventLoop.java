@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.jasyncio.internal.LoomSupport;
-import org.jasyncio.internal.diag.Jfr;
 import org.jasyncio.internal.LoopInternals;
+import org.jasyncio.internal.diag.Jfr;
 
 /**
  * The scheduler: ready queue, timers, the thread-safe inbox, task steps, running, stopping
@@ -325,7 +325,8 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     private void drainRunNext() {
         ReadyItem o;
         while ((o = runNext.poll()) != null) {
-            if (debug) {
+            stats.callbacksRun++;
+            if (debug || Jfr.on) {
                 runTimed(o);
             } else {
                 o.runReady();
@@ -338,21 +339,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         o.runReady();
         long dt = System.nanoTime() - t0;
         if (dt >= slowCallbackNanos) {
-            if (Jfr.on) {
-                Diagnostics.slow(o, dt);
-            }
-            if (!debug) {
-                return;
-            }
-            String what;
-            if (o instanceof Task.Stepper step) {
-                Task<?> t = step.task;
-                StackTraceElement[] st = t.getStack();
-                what = "step of " + t + (st.length > 0 ? "; it is now suspended at:" + Debug.formatStack(st, 12) : "");
-            } else {
-                what = o.toString();
-            }
-            Debug.LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", what, dt / 1e9));
+            Diagnostics.slow(this, o, dt);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.jasyncio;
 
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -59,16 +60,22 @@ final class Diagnostics {
         Jfr.taskFinished(t.loop.stats.loopId, t.id, t.getName(), lifetime, outcome);
     }
 
-    static void slow(ReadyItem item, long nanos) {
-        BaseEventLoop l;
-        if (item instanceof Task.Stepper step) {
-            Task<?> t = step.task;
-            StackTraceElement[] st = t.getStack();
-            Jfr.slow(t.loop.stats.loopId, t.id, "step of " + t.getName(), nanos,
-                    st.length == 0 ? "" : Debug.formatStack(st, 32).strip());
-        } else {
-            l = RunningLoops.onThisThread();
-            Jfr.slow(l == null ? 0 : l.stats.loopId, 0, item.toString(), nanos, "");
+    /** A callback or task step ran longer than slowCallbackDuration: a JFR event, a warning in debug mode. */
+    static void slow(BaseEventLoop loop, ReadyItem item, long nanos) {
+        Task<?> t = item instanceof Task.Stepper step ? step.task : null;
+        StackTraceElement[] st = t == null ? new StackTraceElement[0] : t.getStack();
+        if (Jfr.on) {
+            if (t != null) {
+                Jfr.slow(loop.stats.loopId, t.id, "step of " + t.getName(), nanos,
+                        st.length == 0 ? "" : Debug.formatStack(st, 32).strip());
+            } else {
+                Jfr.slow(loop.stats.loopId, 0, item.toString(), nanos, "");
+            }
+        }
+        if (loop.debug) {
+            String what = t == null ? item.toString()
+                    : "step of " + t + (st.length > 0 ? "; it is now suspended at:" + Debug.formatStack(st, 12) : "");
+            Debug.LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", what, nanos / 1e9));
         }
     }
 
