@@ -539,6 +539,9 @@ public final class Task<T> extends Future<T> {
         BaseEventLoop l = loop;
         Stepper s = stepper;
         if (thread == null) {
+            if (state != PENDING) {
+                return; // done, and its thread already let go (see below)
+            }
             // First step: the virtual thread is made only now, so that tasks waiting to
             // start cost a Task object, not a thread.
             try {
@@ -564,7 +567,15 @@ public final class Task<T> extends Future<T> {
             l.current = null;
             firstStep = false;
         }
-        if (ref == null && state == PENDING) {
+        if (state != PENDING) {
+            // The body ended and so did its thread: let go of the thread, its continuation and
+            // stack, so that a finished task someone still holds (a gather's children, a result
+            // not read yet) costs the Task alone. Fewer live bytes for the collector to copy.
+            thread = null;
+            s.cont = null;
+            return;
+        }
+        if (ref == null) {
             // Suspended for the first time: from now on only what it waits for keeps it
             // alive, so the loop holds it weakly and reports it if it is collected.
             l.tasks.registerSuspended(this);

@@ -23,6 +23,11 @@ final class SslTransport implements Transport {
         this.ssl = ssl;
     }
 
+    /** The TLS state machine under this transport. */
+    SslProtocol protocol() {
+        return ssl;
+    }
+
     void markClosed() {
         closed = true;
     }
