@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.management.ObjectName;
 
@@ -198,6 +200,44 @@ class DiagnosticsTest {
         }
         long id = loopId;
         assertTrue(snap.loops().stream().anyMatch(l -> l.id() == id && l.statistics().contains("tasksAlive=7")), text);
+    }
+
+    @Test
+    void aLoopStuckInACallbackIsListedAsBusyAndLosesNothing() throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (EventLoop loop = newEventLoop()) {
+            Thread runner = Thread.ofPlatform().start(() -> {
+                try {
+                    loop.runUntilComplete(() -> {
+                        getRunningLoop().callSoon(() -> {
+                            blocked.countDown();
+                            try {
+                                release.await(30, TimeUnit.SECONDS); // a callback that blocks the loop
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+                        sleep(0);
+                        return null;
+                    });
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            try {
+                assertTrue(blocked.await(30, TimeUnit.SECONDS));
+                long id = ((BaseEventLoop) loop).stats.loopId;
+                Snapshot.Parsed snap = Snapshot.parse(Diagnostics.snapshotAll());
+                assertTrue(snap.loops().stream().anyMatch(l -> l.id() == id
+                        && l.statistics().equals("busy: did not answer within " + Diagnostics.ANSWER_MILLIS + " ms")),
+                        snap.toString());
+            } finally {
+                release.countDown();
+                runner.join(30_000);
+            }
+            assertFalse(runner.isAlive(), "the loop ran on after the busy callback");
+        }
     }
 
     @Test
