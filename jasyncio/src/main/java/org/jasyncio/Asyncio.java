@@ -362,6 +362,19 @@ public final class Asyncio {
     }
 
     /**
+     * Prints {@code future}'s await graph to {@code System.out}; asyncio's
+     * {@code print_call_graph(future)} (3.14).
+     *
+     * @param future the future or task; not {@code null}
+     * @throws NullPointerException if {@code future} is {@code null}
+     * @throws IllegalStateException if called from another thread while the future's loop runs
+     * @since 0.1
+     */
+    public static void printCallGraph(Future<?> future) {
+        printCallGraph(future, System.out);
+    }
+
+    /**
      * Prints {@code future}'s await graph in asyncio 3.14's {@code print_call_graph} layout.
      *
      * @param future the future or task; not {@code null}

@@ -93,6 +93,10 @@ final class Diagnostics {
     static String snapshotAll() {
         Snapshot out = new Snapshot();
         for (BaseEventLoop l : RunningLoops.all()) {
+            if (l.onLoopThread()) {
+                describe(l, out); // asked from the loop's own thread (in-process JMX): waiting would hang it
+                continue;
+            }
             CompletableFuture<Snapshot> answer = new CompletableFuture<>();
             try {
                 l.callSoonThreadsafe(() -> {
@@ -129,7 +133,9 @@ final class Diagnostics {
         for (Task<?> t : l.tasks.allTasks()) {
             Future<?> w = t.waiter();
             String state;
-            if (t.thread == null) {
+            if (l.current == t) {
+                state = "running"; // the snapshot was asked from this task
+            } else if (t.thread == null) {
                 state = "scheduled";
             } else if (w != null) {
                 state = t.cancelling() > 0 ? "cancelling" : "waiting";

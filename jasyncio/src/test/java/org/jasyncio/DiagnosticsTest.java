@@ -241,6 +241,15 @@ class DiagnosticsTest {
     }
 
     @Test
+    void aSnapshotAskedOnTheLoopsOwnThreadDoesNotWaitForItself() throws Exception {
+        String text = taskTree(loop -> Diagnostics.snapshotAll());
+        Snapshot.Parsed snap = Snapshot.parse(text);
+        assertTrue(snap.tasks().stream().anyMatch(t -> t.name().equals("fetch-2") && t.state().equals("waiting")), text);
+        assertTrue(snap.loops().stream().allMatch(l -> l.statistics().startsWith("LoopStatistics[")), text);
+        assertEquals(1, snap.tasks().stream().filter(t -> t.state().equals("running")).count(), text);
+    }
+
+    @Test
     void flightRecordingHoldsJasyncioEvents() throws Exception {
         Path file = Files.createTempFile("jasyncio", ".jfr");
         try (Recording r = new Recording()) {

@@ -44,7 +44,7 @@ public final class Snapshot {
      * @param loopId the loop's id
      * @param taskId the task's id in its loop
      * @param name the task's name
-     * @param state scheduled, ready, waiting, cancelling or blocked
+     * @param state scheduled, ready, running, waiting, cancelling or blocked
      * @param waitingSeconds how long it has waited on its future, in seconds (0 when not waiting)
      * @param awaits what it waits on ("Task N", "gather", a future's class), or ""
      * @param frames its stack, innermost first

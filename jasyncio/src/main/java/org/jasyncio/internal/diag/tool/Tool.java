@@ -55,6 +55,12 @@ public final class Tool {
             err.println("error: process " + pid + " has no running jasyncio event loop");
             return 2;
         }
+        for (Snapshot.LoopInfo l : snap.loops()) {
+            if (!l.statistics().startsWith("LoopStatistics[")) {
+                // the loop could not describe itself (stuck in a callback): say so, list the rest
+                err.println("loop " + l.id() + " (thread " + l.thread() + "): " + l.statistics());
+            }
+        }
         if (args[0].equals("ps")) {
             TaskTable.print(snap, out);
             return 0;
