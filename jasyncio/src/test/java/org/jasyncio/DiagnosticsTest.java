@@ -203,6 +203,53 @@ class DiagnosticsTest {
     }
 
     @Test
+    void aNewLoopCountsNothingYet() throws Exception {
+        try (EventLoop loop = newEventLoop()) {
+            LoopStatistics s = loop.statistics();
+            assertEquals(new LoopStatistics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s);
+            loop.callLater(10, () -> { });
+            loop.createTask(() -> null);
+            s = loop.statistics();
+            assertEquals(1, s.timersPending(), s.toString());
+            assertEquals(1, s.tasksAlive(), s.toString());
+            assertEquals(1, s.tasksCreated(), s.toString());
+        }
+    }
+
+    @Test
+    void theMBeanIsReadOnlyAndNamesWhatItHas() throws Exception {
+        taskTree(loop -> toThread(() -> {
+            long end = System.nanoTime() + 20_000_000_000L;
+            while (!LoopsMBean.registered()) {
+                assertTrue(System.nanoTime() < end, "MBean not registered within 20 s");
+                Thread.sleep(10); // registration runs on its own thread: wait for it, bounded
+            }
+            var server = ManagementFactory.getPlatformMBeanServer();
+            ObjectName name = new ObjectName(LoopsMBean.NAME);
+            var info = server.getMBeanInfo(name);
+            assertEquals(1, info.getAttributes().length);
+            assertEquals(LoopsMBean.SNAPSHOT, info.getAttributes()[0].getName());
+            assertFalse(info.getAttributes()[0].isWritable());
+            var e = assertThrows(javax.management.AttributeNotFoundException.class,
+                    () -> server.getAttribute(name, "Tasks"));
+            assertTrue(e.getMessage().contains("no attribute Tasks in " + LoopsMBean.NAME), e.getMessage());
+            assertThrows(javax.management.AttributeNotFoundException.class,
+                    () -> server.setAttribute(name, new javax.management.Attribute(LoopsMBean.SNAPSHOT, "x")));
+            var list = server.getAttributes(name, new String[] {LoopsMBean.SNAPSHOT, "Nope"});
+            assertEquals(1, list.size());
+            return null;
+        }));
+    }
+
+    @Test
+    void aSnapshotOfAnotherFormatIsRefusedByName() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Snapshot.parse("jasyncio-snapshot 2\nloop\t1"));
+        assertTrue(e.getMessage().contains("not a jasyncio-snapshot 1 text"), e.getMessage());
+        Snapshot.Parsed p = Snapshot.parse("jasyncio-snapshot 1\nfuture-line\tx\n");
+        assertEquals(List.of(), p.loops(), "a later version's lines are skipped");
+    }
+
+    @Test
     void aLoopStuckInACallbackIsListedAsBusyAndLosesNothing() throws Exception {
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
