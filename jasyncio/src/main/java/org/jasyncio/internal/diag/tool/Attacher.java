@@ -61,7 +61,8 @@ final class Attacher {
             ObjectName name = new ObjectName(LoopsMBean.NAME);
             if (!conn.isRegistered(name)) {
                 throw new Failure("process " + pid + " is a Java process without a jasyncio event loop"
-                        + " (no MBean " + LoopsMBean.NAME + ")", null);
+                        + " (no MBean " + LoopsMBean.NAME + "; none is registered before the first loop is made,"
+                        + " nor with -Djasyncio.mbean=false)", null);
             }
             return (String) conn.getAttribute(name, LoopsMBean.SNAPSHOT);
         } catch (InstanceNotFoundException e) {
