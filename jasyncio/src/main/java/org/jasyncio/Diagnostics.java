@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.jasyncio.internal.diag.Jfr;
-import org.jasyncio.internal.diag.LoopsMBean;
+import org.jasyncio.internal.diag.MBeanRegistration;
 import org.jasyncio.internal.diag.Snapshot;
 
 /**
@@ -38,7 +38,7 @@ final class Diagnostics {
         }
         started = true;
         Jfr.install();
-        LoopsMBean.registerLater(Diagnostics::snapshotAll);
+        MBeanRegistration.registerLater(Diagnostics::snapshotAll);
     }
 
     // ---- Flight Recorder ------------------------------------------------------------

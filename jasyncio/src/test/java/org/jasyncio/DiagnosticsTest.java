@@ -22,6 +22,7 @@ import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 
 import org.jasyncio.internal.diag.LoopsMBean;
+import org.jasyncio.internal.diag.MBeanRegistration;
 import org.jasyncio.internal.diag.Snapshot;
 import org.junit.jupiter.api.Test;
 
@@ -158,7 +159,7 @@ class DiagnosticsTest {
     void mbeanServesEveryTaskWithItsAwaiter() throws Exception {
         String text = taskTree(loop -> toThread(() -> {
             long end = System.nanoTime() + 20_000_000_000L;
-            while (!LoopsMBean.registered()) {
+            while (!MBeanRegistration.registered()) {
                 assertTrue(System.nanoTime() < end, "MBean not registered within 20 s");
                 Thread.sleep(10); // registration runs on its own thread: wait for it, bounded
             }
@@ -220,7 +221,7 @@ class DiagnosticsTest {
     void theMBeanIsReadOnlyAndNamesWhatItHas() throws Exception {
         taskTree(loop -> toThread(() -> {
             long end = System.nanoTime() + 20_000_000_000L;
-            while (!LoopsMBean.registered()) {
+            while (!MBeanRegistration.registered()) {
                 assertTrue(System.nanoTime() < end, "MBean not registered within 20 s");
                 Thread.sleep(10); // registration runs on its own thread: wait for it, bounded
             }

@@ -17,10 +17,7 @@ import javax.management.ObjectName;
  * The platform MBean {@value #NAME}: its {@code Snapshot} attribute is the text of
  * {@link Snapshot} for every running loop, read by {@code java -jar jasyncio.jar ps PID}.
  *
- * <p>Registered once per JVM, when the first loop starts, on a short-lived daemon thread so
- * that no loop waits for the platform MBean server to start. A JVM whose loops are never
- * inspected pays that start-up once, off the loops' threads; {@code -Djasyncio.mbean=false}
- * skips it. A dynamic MBean, so that JMX needs no access to a jasyncio interface (the package
+ * <p>Registered by {@link MBeanRegistration}. A dynamic MBean, so that JMX needs no access to a jasyncio interface (the package
  * is not exported). Thread-safe: each read asks every loop through its inbox.
  */
 public final class LoopsMBean implements DynamicMBean {
@@ -29,47 +26,18 @@ public final class LoopsMBean implements DynamicMBean {
     /** The attribute holding the snapshot text. */
     public static final String SNAPSHOT = "Snapshot";
 
-    private static volatile boolean registered;
     private final Supplier<String> snapshot;
 
     private LoopsMBean(Supplier<String> snapshot) {
         this.snapshot = snapshot;
     }
 
-    /**
-     * Tells whether the MBean is registered in this JVM (tests wait for it).
-     *
-     * @return true once registered
-     */
-    public static boolean registered() {
-        return registered;
-    }
-
-    /**
-     * Registers the MBean on a daemon thread, unless disabled or java.management is absent.
-     *
-     * @param snapshot makes the snapshot text; called on JMX threads
-     */
-    public static void registerLater(Supplier<String> snapshot) {
-        if ("false".equals(System.getProperty("jasyncio.mbean"))
-                || ModuleLayer.boot().findModule("java.management").isEmpty()) {
-            return;
-        }
-        Thread t = Thread.ofPlatform().daemon().name("jasyncio-mbean-registration").unstarted(() -> register(snapshot));
-        t.start();
-    }
-
-    private static void register(Supplier<String> snapshot) {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName name = new ObjectName(NAME);
-            if (!server.isRegistered(name)) {
-                server.registerMBean(new LoopsMBean(snapshot), name);
-            }
-            registered = true;
-        } catch (Exception | LinkageError e) {
-            // No MBean here (a restricted JVM): loops run as before, ps reports "no jasyncio loop".
-            System.getLogger("org.jasyncio").log(System.Logger.Level.DEBUG, "jasyncio MBean not registered", e);
+    /** Registers the MBean; {@link MBeanRegistration} calls this only when java.management is present. */
+    static void register(Supplier<String> snapshot) throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName(NAME);
+        if (!server.isRegistered(name)) {
+            server.registerMBean(new LoopsMBean(snapshot), name);
         }
     }
 

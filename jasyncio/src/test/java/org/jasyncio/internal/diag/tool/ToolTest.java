@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.jasyncio.Task;
-import org.jasyncio.internal.diag.LoopsMBean;
+import org.jasyncio.internal.diag.MBeanRegistration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,7 @@ class ToolTest {
                 sleep(0);
                 sleep(0);
                 toThread(() -> {
-                    while (!LoopsMBean.registered()) {
+                    while (!MBeanRegistration.registered()) {
                         Thread.sleep(10); // the MBean registers on its own thread
                     }
                     return null;
