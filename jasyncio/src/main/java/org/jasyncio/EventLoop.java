@@ -1434,4 +1434,18 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     <P extends org.jasyncio.transports.DatagramProtocol> org.jasyncio.transports.DatagramEndpoint<P>
             createUnixDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
                     java.nio.file.Path localPath, java.nio.file.Path remotePath) throws java.io.IOException;
+
+    /**
+     * Returns the loop's counters and gauges: tasks alive and created, ready-queue depth,
+     * callbacks run, iterations, selector wake-ups, timers pending and the sampled iteration
+     * lag. asyncio has none; Trio's primitives have {@code statistics()}. The same figures are
+     * published, for every running loop, through the platform MBean
+     * {@code org.jasyncio:type=EventLoops} and the {@code ps} tool.
+     *
+     * @return a snapshot; later activity does not change it
+     * @throws IllegalStateException if called from another thread while the loop runs (post
+     *     the call with {@link #callSoonThreadsafe(Runnable)})
+     * @since 0.1
+     */
+    LoopStatistics statistics();
 }
