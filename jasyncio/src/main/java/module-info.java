@@ -23,4 +23,5 @@ module org.jasyncio {
     exports org.jasyncio.queues;
     exports org.jasyncio.subprocess;
     exports org.jasyncio.files;
+    exports org.jasyncio.group;
 }
