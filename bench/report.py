@@ -293,6 +293,11 @@ def write(env, res, mode, command, elapsed):
       "Node's `tls`, and jasyncio's `--tls` (its `SslProtocol` over SunJSSE). The client does as much crypto per "
       "request as the server; at 64 KiB it saturates its core at about 18–20k req/s here, so 64 KiB TLS figures "
       "near that are client-bound.\n")
+    w("- **echo on many cores** (`echo_loops_*`, group `loops`): the same client at 100 connections x 1 KiB; every "
+      "server spins 50 us of CPU per request (each read) before echoing, so that the handler, not the network "
+      "stack, is what more cores can share. jasyncio: `echo-server --protocol --loops N --work-us 50` (a "
+      "`LoopGroup`, one SO_REUSEPORT socket per loop); Netty: a `MultiThreadIoEventLoopGroup` of N threads; "
+      "uvloop: N processes on SO_REUSEPORT. Server CPU is summed over the server's process group.")
     w("## All figures\n")
     order = ["jasyncio", "jasyncio-default-gc", "asyncio", "uvloop", "asyncio-eager"]
     for group, title in [("core", "Core (issue 2)"), ("tree", "async_tree (pyperformance)"),
