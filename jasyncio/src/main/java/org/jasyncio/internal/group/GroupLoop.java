@@ -194,6 +194,8 @@ public final class GroupLoop {
             for (Task<?> t : others) {
                 t.cancel();
             }
+            // One iteration even with no time left: a cancelled task needs it to end at all.
+            Asyncio.sleep(0);
             Set<? extends Future<?>> pending = Asyncio.wait(others, secondsLeft(deadline)).pending();
             if (pending.isEmpty()) {
                 continue;
