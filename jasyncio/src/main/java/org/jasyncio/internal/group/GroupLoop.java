@@ -117,6 +117,21 @@ public final class GroupLoop {
     }
 
     /**
+     * Forgets {@code s} once it is closed and its last connection has closed, so that a group
+     * that makes and closes many servers does not keep them all; loop thread only. Until then
+     * the shutdown still closes its connections gracefully.
+     *
+     * @param s a server part of this loop, closed already
+     */
+    void forgetWhenClosed(SocketServer s) {
+        loop.createTask(() -> {
+            s.waitClosed();
+            servers.remove(s);
+            return null;
+        }, "LoopGroup-forget-server", null);
+    }
+
+    /**
      * Samples the loop's statistics on its own thread, through its inbox. Thread-safe.
      *
      * @return a future completed with the sample; at once if the loop is closed
@@ -127,7 +142,7 @@ public final class GroupLoop {
             loop.callSoonThreadsafe(() -> {
                 int tasks = 0;
                 for (Task<?> t : Asyncio.allTasks(loop)) {
-                    if (t != main) {
+                    if (t != main && !t.getName().startsWith("LoopGroup-")) {
                         tasks++;
                     }
                 }
@@ -212,11 +227,13 @@ public final class GroupLoop {
     /** Closes the servers' connections gracefully; aborts those still open at the deadline. */
     private boolean closeConnections(long deadline) {
         boolean inTime = true;
-        for (SocketServer s : servers) {
+        // A copy: a server closed meanwhile by its group server removes itself from the list.
+        List<SocketServer> parts = List.copyOf(servers);
+        for (SocketServer s : parts) {
             s.close();
             s.closeClients();
         }
-        for (SocketServer s : servers) {
+        for (SocketServer s : parts) {
             try {
                 Asyncio.waitFor(() -> {
                     s.waitClosed();

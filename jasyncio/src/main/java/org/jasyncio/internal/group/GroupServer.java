@@ -285,7 +285,10 @@ public final class GroupServer implements Server {
         CompletableFuture<Void> done;
         if (acceptor != null) {
             GroupLoop first = parts.get(0).member();
-            done = onLoop(first, () -> acceptor.close()).thenCompose(v -> closeParts());
+            done = onLoop(first, () -> {
+                acceptor.close();
+                first.forgetWhenClosed(acceptor);
+            }).thenCompose(v -> closeParts());
         } else {
             done = closeParts();
         }
@@ -298,7 +301,10 @@ public final class GroupServer implements Server {
     private CompletableFuture<Void> closeParts() {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (Part p : parts) {
-            all.add(onLoop(p.member(), () -> p.server().close()));
+            all.add(onLoop(p.member(), () -> {
+                p.server().close();
+                p.member().forgetWhenClosed(p.server());
+            }));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
