@@ -465,4 +465,72 @@ class GroupServerTest {
             assertTrue(server.toString().contains("loops=3"), server.toString());
         }
     }
+
+    @Test
+    void aServerMadeFromAGroupTaskServesAndIsAwaitedThere() throws Exception {
+        try (LoopGroup g = new LoopGroup(2)) {
+            Server server = g.submit(() -> g.createServer(() -> new Echo(g, new ConcurrentHashMap<>()), "127.0.0.1",
+                    0, ServerOptions.defaults().withStartServing(false), Balancing.ACCEPTOR)).get(10, TimeUnit.SECONDS);
+            assertFalse(server.isServing());
+            g.submit(() -> server.startServing()).get(10, TimeUnit.SECONDS);
+            assertTrue(server.isServing());
+            int port = port(server);
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                assertEquals("from a task", roundTrip(s, "from a task"));
+            }
+            CompletableFuture<Void> waited = g.submit(() -> {
+                server.close();
+                server.close(); // idempotent
+                server.waitClosed();
+            });
+            waited.get(10, TimeUnit.SECONDS);
+            assertFalse(server.isServing());
+            assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
+        }
+    }
+
+    @Test
+    void aFailingProtocolFactoryClosesThatConnectionAndTheServerGoesOn() throws Exception {
+        try (LoopGroup g = new LoopGroup(2)) {
+            List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (EventLoop l : g.loops()) {
+                Asyncio.runCoroutineThreadsafe(() -> {
+                    l.setExceptionHandler((loop, ctx) -> reports.add(ctx.message()));
+                    return null;
+                }, l).get(10, TimeUnit.SECONDS);
+            }
+            AtomicInteger made = new AtomicInteger();
+            Server server = g.createServer(() -> {
+                if (made.incrementAndGet() % 2 == 1) {
+                    throw new IllegalStateException("factory bug");
+                }
+                return new Echo(g, new ConcurrentHashMap<>());
+            }, "127.0.0.1", 0, ServerOptions.defaults(), Balancing.ACCEPTOR);
+            int ok = 0;
+            for (int i = 0; i < 4; i++) {
+                try (Socket s = new Socket("127.0.0.1", port(server))) {
+                    try {
+                        roundTrip(s, "y");
+                        ok++;
+                    } catch (IOException closed) {
+                        // the odd connections were closed at once
+                    }
+                }
+            }
+            assertEquals(2, ok);
+            assertEquals(2, reports.stream().filter(m -> m.contains("incoming connection")).count(), reports.toString());
+        }
+    }
+
+    @Test
+    void shuttingTheGroupDownClosesItsServers() throws Exception {
+        LoopGroup g = new LoopGroup(2);
+        Server server = g.createServer(() -> new Echo(g, new ConcurrentHashMap<>()), "127.0.0.1", 0);
+        int port = port(server);
+        assertTrue(g.shutdown(10));
+        assertFalse(server.isServing());
+        assertEquals(List.of(), server.sockets());
+        assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
+        server.waitClosed(); // every loop is closed: returns at once
+    }
 }

@@ -2,6 +2,7 @@ package org.jasyncio.group;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -398,5 +399,38 @@ class LoopGroupTest {
         assertFalse(r.get(10, TimeUnit.SECONDS));
         assertTrue(g.shutdown(10));
         assertTrue(g.isTerminated());
+    }
+
+    @Test
+    void shutdownRefusesNaNAndTakesADuration() {
+        LoopGroup g = new LoopGroup(1);
+        assertThrows(IllegalArgumentException.class, () -> g.shutdown(Double.NaN));
+        assertFalse(g.isShutdown(), "a refused call starts nothing");
+        assertTrue(g.shutdown(Duration.ofSeconds(10)));
+        assertTrue(g.isTerminated());
+        assertTrue(g.toString().contains("shut down"), g.toString());
+    }
+
+    @Test
+    void shutdownFromALoopCallbackStartsItWithoutBlockingTheLoop() throws Exception {
+        LoopGroup g = new LoopGroup(2);
+        CompletableFuture<Boolean> r = new CompletableFuture<>();
+        g.loops().get(1).callSoonThreadsafe(() -> r.complete(g.shutdown(5)));
+        assertFalse(r.get(10, TimeUnit.SECONDS));
+        assertTrue(g.shutdown(10));
+    }
+
+    @Test
+    void shutdownWithZeroGraceStillLetsCancelledTasksEnd() throws Exception {
+        LoopGroup g = new LoopGroup(2);
+        List<CompletableFuture<Void>> tasks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            tasks.add(g.submit(() -> Asyncio.sleep(3600)));
+        }
+        g.statistics(); // every task has started
+        assertTrue(g.shutdown(0), "a cancelled sleep ends within the one iteration it is given");
+        for (CompletableFuture<Void> t : tasks) {
+            assertTrue(t.isCancelled());
+        }
     }
 }

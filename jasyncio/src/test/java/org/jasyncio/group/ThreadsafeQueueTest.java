@@ -252,4 +252,81 @@ class ThreadsafeQueueTest {
             assertTrue(e2.getCause().getMessage().contains("a task uses get()"), e2.getCause().getMessage());
         }
     }
+
+    /**
+     * Consumers on two loops are cancelled at random while eight threads produce: a consumer
+     * cancelled just as it was woken must pass the wake-up on, or an item would sit in the
+     * queue with live consumers asleep and this test would time out. Every item arrives once.
+     */
+    @Test
+    void cancellationStormsLoseNoWakeUp() throws Exception {
+        int perThread = 2_000;
+        int total = 8 * perThread;
+        ThreadsafeQueue<Integer> q = new ThreadsafeQueue<>();
+        java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger duplicates = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger cancels = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        try (LoopGroup g = new LoopGroup(2)) {
+            for (EventLoop loop : g.loops()) {
+                Asyncio.runCoroutineThreadsafe(() -> {
+                    List<Task<Void>> consumers = new ArrayList<>();
+                    for (int c = 0; c < 3; c++) {
+                        consumers.add(Asyncio.createTask(() -> {
+                            while (true) {
+                                try {
+                                    int v = q.get();
+                                    if (!seen.add(v)) {
+                                        duplicates.incrementAndGet();
+                                    }
+                                    if (seen.size() == total) {
+                                        all.complete(null);
+                                    }
+                                } catch (org.jasyncio.CancelledError e) {
+                                    if (done.get()) {
+                                        throw e;
+                                    }
+                                    Asyncio.currentTask().uncancel(); // as if a fresh consumer took over
+                                }
+                            }
+                        }));
+                    }
+                    java.util.Random rnd = new java.util.Random(loop.hashCode());
+                    Asyncio.createTask(() -> {
+                        while (!done.get()) {
+                            Asyncio.sleep(0.0002);
+                            consumers.get(rnd.nextInt(consumers.size())).cancel();
+                            cancels.incrementAndGet();
+                        }
+                        for (Task<Void> t : consumers) {
+                            t.cancel();
+                        }
+                        return null;
+                    });
+                    return null;
+                }, loop).get(10, TimeUnit.SECONDS);
+            }
+            List<Thread> producers = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int base = t * perThread;
+                producers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = base; i < base + perThread; i++) {
+                        q.putNowait(i);
+                        if (i % 64 == 0) {
+                            Thread.yield();
+                        }
+                    }
+                }));
+            }
+            for (Thread p : producers) {
+                p.join(30_000);
+            }
+            all.get(30, TimeUnit.SECONDS);
+            done.set(true);
+            assertEquals(total, seen.size());
+            assertEquals(0, duplicates.get());
+            assertTrue(cancels.get() > 0);
+        }
+    }
 }
