@@ -58,6 +58,11 @@ import org.jasyncio.transports.ServerOptions;
  *     them, closes the servers' connections gracefully, and closes the loops.</li>
  * </ul>
  *
+ * <p>The group owns its loops: do not {@code stop()}, {@code close()} or {@code runForever()}
+ * them yourself (a stopped loop closes with its tasks still pending). Each loop runs one
+ * housekeeping task of the group ({@code LoopGroup-main-i}), which {@link Asyncio#allTasks}
+ * lists and {@link #statistics()} leaves out.
+ *
  * <p>Thread-safe: every method may be called from any thread; the waiting ones
  * ({@link #createServer}, {@link #startServer}, {@link #statistics()}, {@link #shutdown})
  * await from a task (of any loop) and block on a plain thread, and refuse a loop callback,
