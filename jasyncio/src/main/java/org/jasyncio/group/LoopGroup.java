@@ -119,8 +119,23 @@ public final class LoopGroup implements AutoCloseable {
         }
         members = List.copyOf(ms);
         loops = members.stream().map(GroupLoop::loop).toList();
-        for (GroupLoop m : members) {
-            m.start();
+        int started = 0;
+        try {
+            for (GroupLoop m : members) {
+                m.start();
+                started++;
+            }
+        } catch (RuntimeException | Error e) {
+            // No thread for this loop (out of native threads): undo what was made.
+            shutdown.set(true);
+            for (int i = 0; i < members.size(); i++) {
+                if (i < started) {
+                    members.get(i).stop(System.nanoTime());
+                } else {
+                    members.get(i).loop().close();
+                }
+            }
+            throw e;
         }
     }
 
