@@ -8,20 +8,27 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.SSLSocket;
 
@@ -48,12 +55,12 @@ class GroupServerTest {
     }
 
     /** The open descriptors and what they point to, for a failure message. */
-    static java.util.Set<String> fds() {
-        java.util.Set<String> out = new java.util.TreeSet<>();
+    static Set<String> fds() {
+        Set<String> out = new TreeSet<>();
         File[] fs = new File("/proc/self/fd").listFiles();
         for (File f : fs == null ? new File[0] : fs) {
             try {
-                out.add(f.getName() + "->" + java.nio.file.Files.readSymbolicLink(f.toPath()));
+                out.add(f.getName() + "->" + Files.readSymbolicLink(f.toPath()));
             } catch (IOException e) {
                 // closed meanwhile (the listing's own descriptor)
             }
@@ -173,7 +180,7 @@ class GroupServerTest {
     void aFailingHandlerOnOneLoopDoesNotStopTheOthers() throws Exception {
         try (LoopGroup g = new LoopGroup(2)) {
             Map<Integer, AtomicInteger> perLoop = new ConcurrentHashMap<>();
-            List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> reports = new CopyOnWriteArrayList<>();
             for (EventLoop l : g.loops()) {
                 Asyncio.runCoroutineThreadsafe(() -> {
                     l.setExceptionHandler((loop, ctx) -> reports.add(ctx.message()));
@@ -244,7 +251,7 @@ class GroupServerTest {
             server.closeClients();
             waited.get(10, TimeUnit.SECONDS);
             // the task ended with CancelledError, so its CompletableFuture is cancelled
-            assertThrows(java.util.concurrent.CancellationException.class, () -> forever.get(10, TimeUnit.SECONDS));
+            assertThrows(CancellationException.class, () -> forever.get(10, TimeUnit.SECONDS));
             assertEquals(-1, s.getInputStream().read(), "closed gracefully");
             s.close();
             assertThrows(IllegalStateException.class, server::startServing);
@@ -253,7 +260,7 @@ class GroupServerTest {
 
     @Test
     void aBindErrorNamesTheAddressAndLeaksNothing() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"));
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
                 LoopGroup g = new LoopGroup(2)) {
             g.statistics(); // threads started and loops warmed up before counting
             long before = fdCount();
@@ -295,7 +302,7 @@ class GroupServerTest {
     void shutdownWithBusyConnectionsLosesNoAcceptedDataAndLeaksNothing(Balancing balancing) throws Exception {
         warmUp(balancing);
         long fdsBefore = fdCount();
-        java.util.Set<String> fdsAtStart = fds();
+        Set<String> fdsAtStart = fds();
         int threadsBefore = LoopGroupTest.loopThreads().size();
         LoopGroup g = new LoopGroup(2);
         Server server = g.startServer((StreamReader r, StreamWriter w) -> {
@@ -314,7 +321,7 @@ class GroupServerTest {
         List<CompletableFuture<String>> clients = new ArrayList<>();
         CompletableFuture<Void> allBusy = new CompletableFuture<>();
         AtomicInteger busy = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        AtomicLong received = new AtomicLong();
         for (int c = 0; c < n; c++) {
             int id = c;
             clients.add(CompletableFuture.supplyAsync(() -> {
@@ -373,7 +380,7 @@ class GroupServerTest {
         }
         assertTrue(received.get() > 0, "the echo ran before the shutdown");
         assertEquals(threadsBefore, LoopGroupTest.loopThreads().size(), "no loop thread left");
-        java.util.Set<String> extra = fds();
+        Set<String> extra = fds();
         extra.removeAll(fdsAtStart);
         assertEquals(fdsBefore, fdCount(), () -> "no descriptor left: " + extra);
     }
@@ -492,7 +499,7 @@ class GroupServerTest {
     @Test
     void aFailingProtocolFactoryClosesThatConnectionAndTheServerGoesOn() throws Exception {
         try (LoopGroup g = new LoopGroup(2)) {
-            List<String> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<String> reports = new CopyOnWriteArrayList<>();
             for (EventLoop l : g.loops()) {
                 Asyncio.runCoroutineThreadsafe(() -> {
                     l.setExceptionHandler((loop, ctx) -> reports.add(ctx.message()));

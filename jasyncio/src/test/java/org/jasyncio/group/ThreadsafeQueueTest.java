@@ -6,11 +6,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jasyncio.Asyncio;
+import org.jasyncio.CancelledError;
 import org.jasyncio.EventLoop;
 import org.jasyncio.Task;
 import org.jasyncio.queues.QueueEmpty;
@@ -263,11 +269,11 @@ class ThreadsafeQueueTest {
         int perThread = 2_000;
         int total = 8 * perThread;
         ThreadsafeQueue<Integer> q = new ThreadsafeQueue<>();
-        java.util.Set<Integer> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        java.util.concurrent.atomic.AtomicInteger duplicates = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger cancels = new java.util.concurrent.atomic.AtomicInteger();
+        Set<Integer> seen = ConcurrentHashMap.newKeySet();
+        AtomicInteger duplicates = new AtomicInteger();
+        AtomicInteger cancels = new AtomicInteger();
         CompletableFuture<Void> all = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean done = new AtomicBoolean();
         try (LoopGroup g = new LoopGroup(2)) {
             for (EventLoop loop : g.loops()) {
                 Asyncio.runCoroutineThreadsafe(() -> {
@@ -283,7 +289,7 @@ class ThreadsafeQueueTest {
                                     if (seen.size() == total) {
                                         all.complete(null);
                                     }
-                                } catch (org.jasyncio.CancelledError e) {
+                                } catch (CancelledError e) {
                                     if (done.get()) {
                                         throw e;
                                     }
@@ -292,7 +298,7 @@ class ThreadsafeQueueTest {
                             }
                         }));
                     }
-                    java.util.Random rnd = new java.util.Random(loop.hashCode());
+                    Random rnd = new Random(loop.hashCode());
                     Asyncio.createTask(() -> {
                         while (!done.get()) {
                             Asyncio.sleep(0.0002);
