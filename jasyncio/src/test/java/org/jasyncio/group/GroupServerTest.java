@@ -405,8 +405,9 @@ class GroupServerTest {
      * Replies buffered in the transports when the shutdown starts are sent in full before the
      * connections close: the graceful close flushes them, on every loop.
      */
-    @Test
-    void shutdownSendsWhatTheConnectionsBuffered() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Balancing.class, names = {"REUSE_PORT", "ACCEPTOR"})
+    void shutdownSendsWhatTheConnectionsBuffered(Balancing balancing) throws Exception {
         int size = 8 << 20;
         LoopGroup g = new LoopGroup(2);
         CompletableFuture<Void> buffered = new CompletableFuture<>();
@@ -428,7 +429,7 @@ class GroupServerTest {
                     buffered.complete(null);
                 }
             }
-        }, "127.0.0.1", 0, ServerOptions.defaults(), Balancing.ACCEPTOR);
+        }, "127.0.0.1", 0, ServerOptions.defaults(), balancing);
         List<Socket> clients = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Socket s = new Socket("127.0.0.1", port(server));

@@ -434,4 +434,18 @@ class LoopGroupTest {
             assertTrue(t.isCancelled());
         }
     }
+
+    @Test
+    void crossLoopWrapOfAFutureOfTheSameLoopIsTheFutureItself() throws Exception {
+        try (LoopGroup g = new LoopGroup(1)) {
+            assertTrue(g.submit(() -> {
+                Future<Integer> f = Asyncio.getRunningLoop().createFuture();
+                return CrossLoop.wrap(f) == f;
+            }).get(10, TimeUnit.SECONDS));
+            Future<Integer> onLoop = g.submit(() -> Asyncio.getRunningLoop().<Integer>createFuture())
+                    .get(10, TimeUnit.SECONDS);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> CrossLoop.wrap(onLoop));
+            assertTrue(e.getMessage().contains("no running event loop"), e.getMessage());
+        }
+    }
 }

@@ -335,4 +335,21 @@ class ThreadsafeQueueTest {
             assertTrue(cancels.get() > 0);
         }
     }
+
+    @Test
+    void aCancelledPutPutsNothingAndAWaitingPutGoesInWhenRoomIsMade() throws Exception {
+        ThreadsafeQueue<String> q = new ThreadsafeQueue<>(1);
+        q.putNowait("first");
+        try (LoopGroup g = new LoopGroup(2)) {
+            CompletableFuture<Void> cancelled = g.submit(() -> q.put("never"));
+            CompletableFuture<Void> waiting = g.submit(() -> q.put("second"));
+            g.statistics(); // both puts are waiting on the full queue
+            cancelled.cancel(false);
+            g.statistics(); // the cancellation reached the task
+            assertEquals("first", q.getBlocking());
+            waiting.get(10, TimeUnit.SECONDS);
+            assertEquals("second", q.getBlocking());
+            assertNull(q.getBlocking(Duration.ofMillis(50)), "the cancelled put put nothing");
+        }
+    }
 }
