@@ -3,6 +3,7 @@ package org.jasyncio.group;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -258,8 +259,6 @@ public final class LoopGroup implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range 0-65535: " + port);
         }
-        checkOpen("createServer()");
-        Joins.checkMayWait("LoopGroup.createServer()");
         boolean reusePort = switch (balancing) {
             case AUTO -> reusePortSupported();
             case REUSE_PORT -> {
@@ -271,17 +270,28 @@ public final class LoopGroup implements AutoCloseable {
             }
             case ACCEPTOR -> false;
         };
-        GroupServer[] self = new GroupServer[1];
+        List<String> hosts = host == null ? null : List.of(host);
+        return register(() -> GroupServer.create(members, protocolFactory, hosts, port, options, reusePort,
+                this::forget), "createServer()");
+    }
+
+    @FunctionalInterface
+    private interface ServerMaker {
+        GroupServer make() throws Exception;
+    }
+
+    /** Makes a server and keeps it for the shutdown to close. */
+    private Server register(ServerMaker maker, String what) throws IOException {
+        checkOpen(what);
+        Joins.checkMayWait("LoopGroup." + what);
         GroupServer server;
         try {
-            server = GroupServer.create(members, protocolFactory, host == null ? null : List.of(host), port, options,
-                    reusePort, () -> servers.remove(self[0]));
+            server = maker.make();
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException("LoopGroup.createServer() failed: " + e, e);
+            throw new IllegalStateException("LoopGroup." + what + " failed: " + e, e);
         }
-        self[0] = server;
         servers.add(server);
         if (shutdown.get()) {
             // shut down meanwhile: the shutdown may not have seen this server
@@ -289,6 +299,10 @@ public final class LoopGroup implements AutoCloseable {
             throw new IllegalStateException("the loop group was shut down while the server was being created");
         }
         return server;
+    }
+
+    private void forget(GroupServer s) {
+        servers.remove(s);
     }
 
     /**
@@ -334,6 +348,53 @@ public final class LoopGroup implements AutoCloseable {
         new StreamReader(limit); // validates the limit now rather than at the first client
         return createServer(() -> new StreamReaderProtocol(new StreamReader(limit), callback), host, port, options,
                 balancing);
+    }
+
+    /**
+     * Starts a Unix domain socket server over every loop; asyncio's
+     * {@code create_unix_server(protocol_factory, path)} spread over the group. The first
+     * loop accepts and hands each connection, round robin, to the next loop
+     * ({@link Balancing#ACCEPTOR}: a socket file cannot be shared as a port can).
+     *
+     * @param protocolFactory makes one protocol per connection, on the connection's loop
+     *        thread; must be thread-safe
+     * @param path the socket file; a stale socket file there is replaced, as in asyncio
+     * @param options the server options; not {@code null}
+     * @return the server; usable from any thread or task
+     * @throws IOException if binding fails, or a file that is not a socket is in the way
+     * @throws IllegalStateException if the group is shut down, or if called from a callback on
+     *         a loop thread
+     * @throws CancelledError if the calling task is cancelled
+     */
+    public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, Path path, ServerOptions options)
+            throws IOException {
+        Objects.requireNonNull(protocolFactory, "protocolFactory");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        return register(() -> GroupServer.createUnix(members, protocolFactory, path, options, this::forget),
+                "createUnixServer()");
+    }
+
+    /**
+     * Starts a streams server on a Unix domain socket over every loop; asyncio's
+     * {@code start_unix_server(client_connected_cb, path)} spread over the group.
+     *
+     * @param callback serves one client; not {@code null}; called on several loops at once
+     * @param path the socket file
+     * @param options the server options; not {@code null}
+     * @param limit each reader's limit, in bytes
+     * @return the server; usable from any thread or task
+     * @throws IOException if binding fails, or a file that is not a socket is in the way
+     * @throws IllegalArgumentException if {@code limit <= 0}
+     * @throws IllegalStateException if the group is shut down, or if called from a callback on
+     *         a loop thread
+     * @throws CancelledError if the calling task is cancelled
+     */
+    public Server startUnixServer(ClientConnectedCallback callback, Path path, ServerOptions options, int limit)
+            throws IOException {
+        Objects.requireNonNull(callback, "callback");
+        new StreamReader(limit);
+        return createUnixServer(() -> new StreamReaderProtocol(new StreamReader(limit), callback), path, options);
     }
 
     /**

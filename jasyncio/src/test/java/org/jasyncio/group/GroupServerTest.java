@@ -13,8 +13,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -540,5 +544,40 @@ class GroupServerTest {
         assertEquals(List.of(), server.sockets());
         assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
         server.waitClosed(); // every loop is closed: returns at once
+    }
+
+    @Test
+    void aUnixServerHandsConnectionsToEveryLoopAndRemovesItsFile() throws Exception {
+        Path dir = Files.createTempDirectory("jasyncio-group");
+        Path sock = dir.resolve("echo.sock");
+        try (LoopGroup g = new LoopGroup(2)) {
+            Map<Integer, AtomicInteger> perLoop = new ConcurrentHashMap<>();
+            Server server = g.startUnixServer((StreamReader r, StreamWriter w) -> {
+                perLoop.computeIfAbsent(g.loops().indexOf(Asyncio.getRunningLoop()), k -> new AtomicInteger())
+                        .incrementAndGet();
+                w.write(r.readline());
+                w.drain();
+                w.close();
+            }, sock, ServerOptions.defaults(), StreamReader.DEFAULT_LIMIT);
+            assertEquals(List.of(UnixDomainSocketAddress.of(sock)), server.addresses());
+            for (int i = 0; i < 4; i++) {
+                try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+                    ch.write(ByteBuffer.wrap(("unix " + i + "\n").getBytes(StandardCharsets.UTF_8)));
+                    ByteBuffer back = ByteBuffer.allocate(64);
+                    while (ch.read(back) >= 0) {
+                        // until the server closes
+                    }
+                    assertEquals("unix " + i + "\n", new String(back.array(), 0, back.position(), StandardCharsets.UTF_8));
+                }
+            }
+            assertEquals(2, perLoop.get(0).get(), perLoop.toString());
+            assertEquals(2, perLoop.get(1).get(), perLoop.toString());
+            server.close();
+            server.waitClosed();
+            assertFalse(Files.exists(sock), "the socket file is removed at close");
+        } finally {
+            Files.deleteIfExists(sock);
+            Files.delete(dir);
+        }
     }
 }

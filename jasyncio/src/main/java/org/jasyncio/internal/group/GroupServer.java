@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,9 +53,9 @@ public final class GroupServer implements Server {
     private final CompletableFuture<Void> closedSignal = new CompletableFuture<>();
     private volatile CompletableFuture<Void> closeDone;
     private volatile boolean serving;
-    private final Runnable onClose;
+    private final Consumer<GroupServer> onClose;
 
-    private GroupServer(List<Part> parts, SocketServer acceptor, boolean serving, Runnable onClose) {
+    private GroupServer(List<Part> parts, SocketServer acceptor, boolean serving, Consumer<GroupServer> onClose) {
         this.parts = List.copyOf(parts);
         this.acceptor = acceptor;
         this.listening = acceptor != null ? List.of(acceptor) : parts.stream().map(Part::server).toList();
@@ -80,13 +81,13 @@ public final class GroupServer implements Server {
      * @param port the port; 0 lets the system choose one, shared by every loop
      * @param options the options; its {@code reusePort} is decided here
      * @param reusePort one listening socket per loop, or one acceptor
-     * @param onClose run once when the server closes
+     * @param onClose told once, when the server closes
      * @return the server
      * @throws Exception what binding throws (an {@link IOException} naming the address); no
      *         socket is left open then
      */
     public static GroupServer create(List<GroupLoop> loops, Supplier<? extends BaseProtocol> factory,
-            List<String> hosts, int port, ServerOptions options, boolean reusePort, Runnable onClose) throws Exception {
+            List<String> hosts, int port, ServerOptions options, boolean reusePort, Consumer<GroupServer> onClose) throws Exception {
         List<Part> parts = new ArrayList<>();
         SocketServer acceptor = null;
         try {
@@ -112,6 +113,45 @@ public final class GroupServer implements Server {
                     return s;
                 });
             }
+        } catch (Throwable t) {
+            for (Part p : parts) {
+                onLoop(p.member(), () -> closeQuietly(p.member(), p.server()));
+            }
+            throw t;
+        }
+        return new GroupServer(parts, acceptor, options.startServing(), onClose);
+    }
+
+    /**
+     * Creates a Unix-socket server over every loop: loop 0 listens on {@code path} and hands
+     * each connection, round robin, to the next loop (a socket file cannot be shared as
+     * {@code SO_REUSEPORT} shares a port).
+     *
+     * @param loops the group's loops, at least one
+     * @param factory makes one protocol per connection, on the connection's loop thread
+     * @param path the socket file
+     * @param options the options
+     * @param onClose told once, when the server closes
+     * @return the server
+     * @throws Exception what binding throws; no socket is left open then
+     */
+    public static GroupServer createUnix(List<GroupLoop> loops, Supplier<? extends BaseProtocol> factory,
+            Path path, ServerOptions options, Consumer<GroupServer> onClose) throws Exception {
+        List<Part> parts = new ArrayList<>();
+        SocketServer acceptor;
+        try {
+            for (GroupLoop m : loops) {
+                parts.add(new Part(m, call(m, io -> SocketServer.adopting(io, factory, options))));
+            }
+            List<Part> targets = List.copyOf(parts);
+            acceptor = call(loops.get(0), io -> {
+                SocketServer s = SocketServer.createUnix(io, factory, path, options.withStartServing(false));
+                s.handOffTo(new Dispatch(targets));
+                if (options.startServing()) {
+                    s.startServing();
+                }
+                return s;
+            });
         } catch (Throwable t) {
             for (Part p : parts) {
                 onLoop(p.member(), () -> closeQuietly(p.member(), p.server()));
@@ -294,7 +334,7 @@ public final class GroupServer implements Server {
         }
         closeDone = done;
         closedSignal.complete(null);
-        onClose.run();
+        onClose.accept(this);
         return done;
     }
 

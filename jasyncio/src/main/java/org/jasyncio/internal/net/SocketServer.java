@@ -571,7 +571,8 @@ public final class SocketServer implements Server {
     private void acceptConnection(SocketChannel ch) {
         try {
             ch.configureBlocking(false);
-            if (unixPath == null) {
+            // By the channel, not by this server: an adopting server may get Unix channels too.
+            if (ch.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
         } catch (IOException e) {
