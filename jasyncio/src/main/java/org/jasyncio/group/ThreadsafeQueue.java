@@ -478,6 +478,28 @@ public final class ThreadsafeQueue<T> {
         return maxsize;
     }
 
+    /**
+     * Returns a snapshot of the queue's state, as {@link org.jasyncio.queues.Queue#statistics()}
+     * does. Thread-safe; each figure is read separately, so under concurrent use they may not
+     * describe one instant.
+     *
+     * @return the sizes and the waiting tasks and threads
+     */
+    public Statistics statistics() {
+        return new Statistics(count.get(), maxsize, getters.size(), putters.size(), shutdown);
+    }
+
+    /**
+     * The state of a {@link ThreadsafeQueue}.
+     *
+     * @param size the items, counting puts under way ({@link #qsize()})
+     * @param maxsize the capacity, 0 when unbounded
+     * @param getters tasks and threads waiting in a get
+     * @param putters tasks and threads waiting in a put
+     * @param shutdown whether {@link #shutdown()} was called
+     */
+    public record Statistics(int size, int maxsize, int getters, int putters, boolean shutdown) {}
+
     @Override
     public String toString() {
         return "<ThreadsafeQueue maxsize=" + maxsize + " qsize=" + qsize() + (shutdown ? " shut down" : "") + ">";

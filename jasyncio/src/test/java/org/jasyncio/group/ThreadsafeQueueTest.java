@@ -233,6 +233,7 @@ class ThreadsafeQueueTest {
             while (putter[0].getState() != Thread.State.WAITING) {
                 Thread.onSpinWait();
             }
+            assertEquals(new ThreadsafeQueue.Statistics(1, 1, 0, 1, false), full.statistics());
             // whether or not the task waits yet, an empty queue that is shut down raises
             empty.shutdown();
             full.shutdown();
