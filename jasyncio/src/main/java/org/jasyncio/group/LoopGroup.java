@@ -40,7 +40,7 @@ import org.jasyncio.transports.ServerOptions;
  *
  * <pre>{@code
  * try (LoopGroup group = new LoopGroup()) {            // one loop per core
- *     Server server = group.startServer(EchoServer::echo, "127.0.0.1", 8888);
+ *     Server server = group.startServer(MyServer::serveClient, "127.0.0.1", 8888);
  *     group.submit(() -> { server.serveForever(); return null; }).join();
  * }                                                    // shutdown(10 s): drain, close
  * }</pre>
