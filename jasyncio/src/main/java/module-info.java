@@ -27,4 +27,5 @@ module org.jasyncio {
     exports org.jasyncio.queues;
     exports org.jasyncio.subprocess;
     exports org.jasyncio.files;
+    exports org.jasyncio.group;
 }

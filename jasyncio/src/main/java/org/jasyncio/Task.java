@@ -467,7 +467,8 @@ public final class Task<T> extends Future<T> {
     void awaitFuture(Future<?> fut) {
         if (fut.loop != loop) {
             throw new IllegalStateException("Task " + getName() + " got Future " + fut
-                    + " attached to a different loop");
+                    + " attached to a different loop (to wait for another loop's future, use"
+                    + " org.jasyncio.group.CrossLoop.await)");
         }
         if (fut == this) {
             throw new IllegalStateException("Task cannot await on itself: " + this);
