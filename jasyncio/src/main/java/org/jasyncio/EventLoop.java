@@ -495,7 +495,10 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      *         program "nope": error=2, No such file or directory"), or the working directory
      *         does not exist
      * @throws IllegalArgumentException if {@code command} is empty, or an element is empty
-     *         (the program) or contains NUL
+     *         (the program) or contains NUL, or the options ask for both a new session
+     *         and a process group, or a group to join that this session does not have
+     * @throws UnsupportedOperationException if the options ask for a new session or process
+     *         group and the program that makes it ({@code setsid}, Perl) is missing
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */
@@ -540,7 +543,10 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @return the transport and the protocol
      * @throws java.io.IOException if the shell cannot be started, or the working directory does
      *         not exist
-     * @throws IllegalArgumentException if {@code cmd} contains NUL
+     * @throws IllegalArgumentException if {@code cmd} contains NUL, or the options ask for both a
+     *         new session and a process group, or a group to join that this session does not have
+     * @throws UnsupportedOperationException if the options ask for a new session or process
+     *         group and the program that makes it ({@code setsid}, Perl) is missing
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */

@@ -141,9 +141,12 @@ public final class Spawner {
         return new SubprocessConnection<>(transport, protocol);
     }
 
-    /** Maps the options onto a ProcessBuilder. */
-    static ProcessBuilder builder(List<String> command, SubprocessOptions options) {
-        ProcessBuilder pb = new ProcessBuilder(command);
+    /**
+     * Maps the options onto a ProcessBuilder; a new session or process group prefixes the
+     * command ({@link SessionLaunch}).
+     */
+    static ProcessBuilder builder(List<String> command, SubprocessOptions options) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(SessionLaunch.command(command, options));
         pb.redirectInput(redirect(options.stdin(), true));
         pb.redirectOutput(redirect(options.stdout(), false));
         if (options.stderr().kind() == Stdio.Kind.STDOUT) {
