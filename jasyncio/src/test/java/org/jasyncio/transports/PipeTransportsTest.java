@@ -1,0 +1,336 @@
+package org.jasyncio.transports;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.jasyncio.Asyncio.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import org.jasyncio.Asyncio;
+import org.jasyncio.CancelledError;
+import org.jasyncio.ExceptionContext;
+import org.jasyncio.Future;
+import org.jasyncio.Task;
+import org.jasyncio.streams.PipeStreams;
+import org.jasyncio.streams.StreamReader;
+import org.jasyncio.streams.StreamWriter;
+import org.jasyncio.subprocess.BrokenPipeError;
+import org.jasyncio.subprocess.Process;
+import org.jasyncio.subprocess.Subprocess;
+import org.jasyncio.subprocess.SubprocessOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * connectReadPipe and connectWritePipe beyond CPython's tests: FIFOs with real children on the
+ * other end, streams and descriptors, cancellation while a FIFO's open waits, bad input, faults
+ * in protocol callbacks, and no pump thread left behind.
+ */
+class PipeTransportsTest {
+
+    /** Records the calls; {@link #until} waits for a condition, woken by each call. */
+    static final class Recorder implements Protocol {
+        final List<String> events = new ArrayList<>();
+        final ByteArrayOutputStream data = new ByteArrayOutputStream();
+        Exception lostWith;
+        private Future<Void> changed;
+
+        private void record(String e) {
+            events.add(e);
+            if (changed != null) {
+                changed.trySetResult(null);
+            }
+        }
+
+        @Override
+        public void connectionMade(BaseTransport t) {
+            record("made");
+        }
+
+        @Override
+        public void dataReceived(byte[] b) {
+            data.writeBytes(b);
+            record("data");
+        }
+
+        @Override
+        public boolean eofReceived() {
+            record("eof");
+            return false;
+        }
+
+        @Override
+        public void connectionLost(Exception exc) {
+            lostWith = exc;
+            record("lost");
+        }
+
+        void until(BooleanSupplier condition) throws Exception {
+            waitFor(() -> {
+                while (!condition.getAsBoolean()) {
+                    changed = getRunningLoop().createFuture();
+                    changed.await();
+                }
+                return null;
+            }, 10);
+        }
+    }
+
+    private static Path mkfifo(Path dir, String name) throws Exception {
+        Path p = dir.resolve(name);
+        assertEquals(0, new ProcessBuilder("mkfifo", p.toString()).start().waitFor(), "mkfifo " + p);
+        return p;
+    }
+
+    private static long pumpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("jasyncio-pipe-"))
+                .count();
+    }
+
+    /** Waits (in real time, bounded) for the pump threads to end: they leave on their own. */
+    private static void assertNoPumpLeft() throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (pumpThreads() > 0 && System.nanoTime() < deadline) {
+            Asyncio.await(java.util.concurrent.CompletableFuture.runAsync(() -> Thread.onSpinWait()));
+        }
+        assertEquals(0, pumpThreads(), "pump threads left");
+    }
+
+    @Test
+    void aFifoFedByAChildIsReadToItsEnd(@TempDir Path dir) throws Exception {
+        Path fifo = mkfifo(dir, "in");
+        Asyncio.run(() -> {
+            Process child = Subprocess.createSubprocessExec("sh", "-c", "seq 1 20000 > '" + fifo + "'");
+            Recorder p = new Recorder();
+            ReadPipeConnection<Recorder> c = getRunningLoop().connectReadPipe(() -> p, fifo);
+            assertInstanceOf(FileChannel.class, c.transport().getExtraInfo("pipe"), "the channel opened on the FIFO");
+            p.until(() -> p.events.contains("lost"));
+            assertEquals(0, child.await());
+            StringBuilder expected = new StringBuilder();
+            for (int i = 1; i <= 20000; i++) {
+                expected.append(i).append('\n');
+            }
+            assertEquals(expected.toString(), p.data.toString(UTF_8));
+            assertEquals("eof", p.events.get(p.events.size() - 2));
+            assertNull(p.lostWith);
+        });
+    }
+
+    @Test
+    void aFifoIsWrittenToAChildThatReadsIt(@TempDir Path dir) throws Exception {
+        Path fifo = mkfifo(dir, "out");
+        Asyncio.run(() -> {
+            Process child = Subprocess.createSubprocessExec(List.of("md5sum", fifo.toString()),
+                    SubprocessOptions.defaults().withStdout(Subprocess.PIPE));
+            StreamWriter w = PipeStreams.openWritePipe(fifo);
+            byte[] big = new byte[1 << 20];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) ('a' + i % 26);
+            }
+            w.write(big);
+            w.drain(); // a MiB does not fit in the pipe: this waits for the child to read
+            w.close();
+            w.waitClosed();
+            String sum = new String(child.stdout().read(), UTF_8).split(" ")[0];
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(big)), sum);
+            assertEquals(0, child.await());
+        });
+    }
+
+    @Test
+    void aChildThatClosesTheFifoEarlyGivesBrokenPipeErrorOnDrain(@TempDir Path dir) throws Exception {
+        Path fifo = mkfifo(dir, "early");
+        Asyncio.run(() -> {
+            Process child = Subprocess.createSubprocessExec("sh", "-c", "head -c 10 '" + fifo + "' > /dev/null");
+            StreamWriter w = PipeStreams.openWritePipe(fifo);
+            IOException e = assertThrows(IOException.class, () -> {
+                for (int i = 0; i < 1000; i++) {
+                    w.write(new byte[64 * 1024]);
+                    w.drain();
+                }
+            });
+            assertTrue(e instanceof BrokenPipeError || e.getMessage().contains("Connection lost"), e.toString());
+            assertEquals(0, child.await());
+        });
+    }
+
+    @Test
+    void cancellingWhileTheFifoOpenWaitsLeavesNothingOpen(@TempDir Path dir) throws Exception {
+        Path fifo = mkfifo(dir, "nobody");
+        Asyncio.run(() -> {
+            for (boolean reading : new boolean[] {true, false}) {
+                Task<Object> t = createTask(() -> reading
+                        ? getRunningLoop().connectReadPipe(Recorder::new, fifo)
+                        : getRunningLoop().connectWritePipe(Recorder::new, fifo));
+                sleep(0.05); // no peer will come: the open waits
+                assertFalse(t.done());
+                t.cancel();
+                assertThrows(CancelledError.class, t::await);
+            }
+        });
+        assertNoPumpLeftOutsideALoop();
+    }
+
+    private static void assertNoPumpLeftOutsideALoop() throws Exception {
+        Asyncio.run(PipeTransportsTest::assertNoPumpLeft);
+    }
+
+    @Test
+    void badPipesAreRefusedNamingWhatIsWrong(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("plain.txt"), "x");
+        Asyncio.run(() -> {
+            var loop = getRunningLoop();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> loop.connectReadPipe(Recorder::new, file));
+            assertTrue(e.getMessage().contains("plain.txt") && e.getMessage().contains("regular file"),
+                    e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> loop.connectWritePipe(Recorder::new, dir));
+            assertTrue(e.getMessage().contains("directory"), e.getMessage());
+            assertThrows(NoSuchFileException.class, () -> loop.connectReadPipe(Recorder::new, dir.resolve("none")));
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> loop.connectReadPipe(Recorder::new, new FileDescriptor()));
+            assertTrue(e.getMessage().contains("not valid"), e.getMessage());
+            Pipe closed = Pipe.open();
+            closed.source().close();
+            e = assertThrows(IllegalArgumentException.class, () -> loop.connectReadPipe(Recorder::new, closed.source()));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            closed.sink().close();
+            Pipe watched = Pipe.open();
+            try (Selector sel = Selector.open()) {
+                watched.source().configureBlocking(false);
+                watched.source().register(sel, SelectionKey.OP_READ);
+                e = assertThrows(IllegalArgumentException.class,
+                        () -> loop.connectReadPipe(Recorder::new, watched.source()));
+                assertTrue(e.getMessage().contains("registered with a selector"), e.getMessage());
+            }
+            watched.source().close();
+            watched.sink().close();
+            assertThrows(NullPointerException.class, () -> loop.connectReadPipe(Recorder::new, (Path) null));
+            Pipe p = Pipe.open();
+            assertThrows(NullPointerException.class, () -> loop.connectReadPipe(() -> null, p.source()));
+            assertFalse(p.source().isOpen(), "a factory that fails leaves the pipe closed, not leaked");
+            p.sink().close();
+        });
+    }
+
+    @Test
+    void outsideATaskOfTheLoopIsRefused() throws Exception {
+        var loop = Asyncio.newEventLoop();
+        try {
+            Pipe p = Pipe.open();
+            assertThrows(IllegalStateException.class, () -> loop.connectReadPipe(Recorder::new, p.source()));
+            assertThrows(IllegalStateException.class, () -> loop.connectWritePipe(Recorder::new, p.sink()));
+            assertTrue(p.source().isOpen(), "nothing was taken over");
+            p.source().close();
+            p.sink().close();
+        } finally {
+            loop.close();
+        }
+    }
+
+    @Test
+    void streamsWorkAsPipesToo() throws Exception {
+        Asyncio.run(() -> {
+            StreamReader r = PipeStreams.openReadPipe(new ByteArrayInputStream("a\nb\n".getBytes(UTF_8)));
+            assertEquals("a\n", new String(r.readline(), UTF_8));
+            assertEquals("b\n", new String(r.readline(), UTF_8));
+            assertTrue(r.read().length == 0 && r.atEof());
+
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            Recorder p = new Recorder();
+            WritePipeConnection<Recorder> c = getRunningLoop().connectWritePipe(() -> p, sink);
+            c.transport().write("hello ".getBytes(UTF_8));
+            c.transport().writelines(List.of("pipe".getBytes(UTF_8)));
+            c.transport().close();
+            p.until(() -> p.events.contains("lost"));
+            assertEquals("hello pipe", sink.toString(UTF_8));
+            assertSame(sink, c.transport().getExtraInfo("pipe"));
+        });
+    }
+
+    @Test
+    void aProtocolCallbackThatThrowsIsReportedAndThePipeGoesOn() throws Exception {
+        Asyncio.run(() -> {
+            List<ExceptionContext> reported = new ArrayList<>();
+            getRunningLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
+            AtomicInteger calls = new AtomicInteger();
+            Future<Void> lost = getRunningLoop().createFuture();
+            Pipe pipe = Pipe.open();
+            getRunningLoop().connectReadPipe(() -> new Protocol() {
+                @Override
+                public void dataReceived(byte[] data) {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("boom");
+                    }
+                }
+
+                @Override
+                public void connectionLost(Exception exc) {
+                    lost.setResult(null);
+                }
+            }, pipe.source());
+            pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+            while (calls.get() == 0) {
+                sleep(0.001);
+            }
+            pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {2}));
+            pipe.sink().close();
+            waitFor(lost, 10);
+            assertEquals(2, calls.get(), "the pipe kept reading after the fault");
+            assertEquals(1, reported.size());
+            assertEquals("boom", reported.get(0).exception().getMessage());
+            assertTrue(reported.get(0).message().contains("dataReceived"), reported.get(0).message());
+        });
+    }
+
+    @Test
+    void abortEndsAWriteBlockedOnAFifoNobodyReads(@TempDir Path dir) throws Exception {
+        Path fifo = mkfifo(dir, "stuck");
+        Asyncio.run(() -> {
+            // the child opens the FIFO and never reads it
+            Process child = Subprocess.createSubprocessExec("sh", "-c", "exec 3<'" + fifo + "'; sleep 30");
+            Recorder p = new Recorder();
+            WritePipeConnection<Recorder> c = getRunningLoop().connectWritePipe(() -> p, fifo);
+            c.transport().write(new byte[1 << 20]); // the writer blocks after 64 KiB
+            c.transport().abort();
+            p.until(() -> p.events.contains("lost"));
+            assertNull(p.lostWith);
+            child.kill();
+            child.await();
+            assertNoPumpLeft();
+        });
+    }
+
+    @Test
+    void closingTheReadTransportEndsABlockedReadAtOnce(@TempDir Path dir) throws Exception {
+        Path fifo = mkfifo(dir, "quiet");
+        Asyncio.run(() -> {
+            // the child holds the FIFO open for writing and writes nothing
+            Process child = Subprocess.createSubprocessExec("sh", "-c", "exec 3>'" + fifo + "'; sleep 30");
+            Recorder p = new Recorder();
+            ReadTransport t = getRunningLoop().connectReadPipe(() -> p, fifo).transport();
+            t.close();
+            p.until(() -> p.events.contains("lost"));
+            assertEquals(List.of("made", "lost"), p.events);
+            assertNoPumpLeft();
+            child.kill();
+            child.await();
+        });
+    }
+}
