@@ -20,7 +20,7 @@ import org.jasyncio.streams.StreamWriter;
  * {@link StreamWriter} on {@code connectWritePipe} over stdout.
  *
  * <pre>
- * (echo one; sleep 1; echo two; sleep 1; echo three) | ./run-example.sh stdin-lines
+ * (echo one; sleep 3; echo two; sleep 1; echo three) | ./run-example.sh stdin-lines
  * </pre>
  *
  * <p>The same program with Python's asyncio:
@@ -51,17 +51,20 @@ import org.jasyncio.streams.StreamWriter;
  * asyncio.run(main())
  * }</pre>
  *
- * <p>Output of the command above (times vary a little):
+ * <p>Output of the command above (times vary a little; the JVM's start takes a second of the
+ * first sleep):
  *
  * <pre>
  * Reading stdin line by line; a ticker prints every 0.5 s. End with Ctrl-D.
- *   line 1: one  (+0.0 s)
- *   [tick 1]  (+0.5 s)
- *   line 2: two  (+1.0 s)
- *   [tick 2]  (+1.0 s)
- *   [tick 3]  (+1.5 s)
- *   line 3: three  (+2.0 s)
- * End of file after 3 lines and 3 ticks
+ *   line 1: one  (+0.1 s)
+ *   [tick 1]  (+0.6 s)
+ *   [tick 2]  (+1.1 s)
+ *   [tick 3]  (+1.6 s)
+ *   line 2: two  (+1.9 s)
+ *   [tick 4]  (+2.1 s)
+ *   [tick 5]  (+2.6 s)
+ *   line 3: three  (+2.9 s)
+ * End of file after 3 lines and 5 ticks
  * </pre>
  */
 public final class StdinLines {
