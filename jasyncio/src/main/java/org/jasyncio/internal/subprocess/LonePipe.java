@@ -106,6 +106,11 @@ final class LonePipe implements PipeOwner {
     }
 
     @Override
+    public String pipeThreadName(int fd) {
+        return label.replace(' ', '-');
+    }
+
+    @Override
     public void pipeDataReceived(int fd, byte[] data) {
         try {
             ((Protocol) protocol).dataReceived(data);

@@ -30,6 +30,12 @@ interface PipeOwner {
      */
     String pipeLabel(int fd);
 
+    /**
+     * Names the pump thread of pipe {@code fd}, after {@code jasyncio-pipe-}: {@code 123-stdout}
+     * for a child's, the label for another.
+     */
+    String pipeThreadName(int fd);
+
     /** Bytes read from pipe {@code fd}. */
     void pipeDataReceived(int fd, byte[] data);
 

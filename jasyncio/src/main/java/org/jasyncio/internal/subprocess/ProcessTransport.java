@@ -138,6 +138,11 @@ public final class ProcessTransport implements SubprocessTransport, PipeOwner {
     }
 
     @Override
+    public String pipeThreadName(int fd) {
+        return pid + (fd == 0 ? "-stdin" : fd == 1 ? "-stdout" : "-stderr");
+    }
+
+    @Override
     public String brokenPipeReason() {
         return "child process " + pid + " " + (returncode != null || !proc.isAlive() ? "exited" : "closed its stdin");
     }

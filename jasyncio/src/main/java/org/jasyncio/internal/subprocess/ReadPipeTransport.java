@@ -76,7 +76,7 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
         if (stopped) {
             return;
         }
-        pump = PipeThreads.start("jasyncio-pipe-" + owner.pipeLabel(fd).replace(' ', '-'), this::pump);
+        pump = PipeThreads.start("jasyncio-pipe-" + owner.pipeThreadName(fd), this::pump);
     }
 
     // ---- pump thread --------------------------------------------------------------------------

@@ -174,7 +174,7 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
             queue.add(data);
         }
         if (writerRunning.compareAndSet(false, true)) {
-            writerThread = PipeThreads.start("jasyncio-pipe-" + owner.pipeLabel(0).replace(' ', '-'), this::writer);
+            writerThread = PipeThreads.start("jasyncio-pipe-" + owner.pipeThreadName(0), this::writer);
         } else {
             LockSupport.unpark(writerThread);
         }
