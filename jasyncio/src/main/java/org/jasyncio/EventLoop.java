@@ -568,16 +568,19 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
                     org.jasyncio.subprocess.SubprocessOptions options) throws java.io.IOException;
 
     // =====================================================================================
-    // Pipes: org.jasyncio.internal.subprocess (the pumps the children's pipes use).
+    // Pipes: org.jasyncio.internal.net (selectable channels), org.jasyncio.internal.subprocess
+    // (the pumps the children's pipes use, for every other pipe).
     // =====================================================================================
 
     /**
      * Connects a new protocol to the read end of a pipe given as a channel; asyncio's
-     * {@code connect_read_pipe(protocol_factory, pipe)}. A {@link java.nio.channels.Pipe.SourceChannel}
-     * is put in blocking mode (it must not be registered with a selector); a
-     * {@link java.nio.channels.FileChannel} opened on a FIFO or a character device works too.
-     * Closing the transport closes the channel, and ends a read in progress at once for an
-     * interruptible channel (all of the JDK's).
+     * {@code connect_read_pipe(protocol_factory, pipe)}. A selectable channel (a
+     * {@link java.nio.channels.Pipe.SourceChannel}, a socket) is put in non-blocking mode and
+     * watched by this loop's selector, as asyncio does (it must not be registered with another
+     * selector); any other channel, a {@link java.nio.channels.FileChannel} opened on a FIFO or a
+     * character device for example, is read by a pump thread. Closing the transport closes the
+     * channel, and ends a read in progress at once for an interruptible channel (all of the
+     * JDK's).
 
      * <p>asyncio's order: the protocol's {@code connectionMade} runs on the next iteration, then
      * reading starts, then this call returns. Bytes go to {@code dataReceived}; at the end of the
@@ -588,9 +591,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * a fast writer blocks. {@code close()} stops reading and closes the pipe.
      * {@code getExtraInfo("pipe")} returns {@code pipe}.
      *
-     * <p>The pipe is read on a jasyncio platform thread (no Java pipe can be watched by the
-     * selector in a way that covers every case; see the README's deviation table), so a
-     * blocking read never stops the loop.
+     * <p>A selectable channel is watched by the loop's selector; any other pipe is read by a
+     * jasyncio platform thread, so a blocking read never stops the loop.
      *
      * <h4>Cancellation</h4>
      * Cancel-safe: a cancelled call closes the transport it made.
@@ -599,8 +601,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @param protocolFactory makes the protocol; called once, in the calling task
      * @param pipe the read end; the transport owns it from now on
      * @return the transport and the protocol
-     * @throws java.io.IOException if the channel cannot be put in blocking mode
-     * @throws IllegalArgumentException if the channel is closed or registered with a selector
+     * @throws java.io.IOException if a selectable channel cannot be registered with the selector
+     * @throws IllegalArgumentException if the channel is closed, or registered with another
+     *         selector
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      * @since 0.1
@@ -624,9 +627,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * a fast writer blocks. {@code close()} stops reading and closes the pipe.
      * {@code getExtraInfo("pipe")} returns {@code pipe}.
      *
-     * <p>The pipe is read on a jasyncio platform thread (no Java pipe can be watched by the
-     * selector in a way that covers every case; see the README's deviation table), so a
-     * blocking read never stops the loop.
+     * <p>A selectable channel is watched by the loop's selector; any other pipe is read by a
+     * jasyncio platform thread, so a blocking read never stops the loop.
      *
      * <h4>Cancellation</h4>
      * Cancel-safe: a cancelled call closes the transport it made.
@@ -658,9 +660,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * a fast writer blocks. {@code close()} stops reading and closes the pipe.
      * {@code getExtraInfo("pipe")} returns {@code pipe}.
      *
-     * <p>The pipe is read on a jasyncio platform thread (no Java pipe can be watched by the
-     * selector in a way that covers every case; see the README's deviation table), so a
-     * blocking read never stops the loop.
+     * <p>A selectable channel is watched by the loop's selector; any other pipe is read by a
+     * jasyncio platform thread, so a blocking read never stops the loop.
      *
      * <h4>Cancellation</h4>
      * Cancel-safe: a cancelled call closes the transport it made.
@@ -693,9 +694,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * a fast writer blocks. {@code close()} stops reading and closes the pipe.
      * {@code getExtraInfo("pipe")} returns {@code pipe}.
      *
-     * <p>The pipe is read on a jasyncio platform thread (no Java pipe can be watched by the
-     * selector in a way that covers every case; see the README's deviation table), so a
-     * blocking read never stops the loop.
+     * <p>A selectable channel is watched by the loop's selector; any other pipe is read by a
+     * jasyncio platform thread, so a blocking read never stops the loop.
      *
      * <h4>Cancellation</h4>
      * Cancel-safe: a cancelled call closes the transport it made.
@@ -719,22 +719,26 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
 
     /**
      * Connects a new protocol to the write end of a pipe given as a channel; asyncio's
-     * {@code connect_write_pipe(protocol_factory, pipe)}. A
-     * {@link java.nio.channels.Pipe.SinkChannel} is put in blocking mode (it must not be
-     * registered with a selector). {@code abort()} closes the channel at once, which also ends a
-     * write blocked on a reader that does not read.
+     * {@code connect_write_pipe(protocol_factory, pipe)}. A selectable channel (a
+     * {@link java.nio.channels.Pipe.SinkChannel}, a socket) is put in non-blocking mode and
+     * watched by this loop's selector (it must not be registered with another selector); any
+     * other channel is written by a pump thread. {@code abort()} closes the channel at once,
+     * which also ends a write blocked on a reader that does not read.
 
      * <p>{@code connectionMade} runs on the next iteration, then this call returns.
-     * {@code write}, {@code writelines} never suspend: the bytes are queued and written by a
-     * jasyncio platform thread, so a reader that does not read never stops the loop; the
+     * {@code write}, {@code writelines} never suspend: what the pipe does not take at once is
+     * queued, and written when the selector finds a selectable channel writable, or by a jasyncio
+     * platform thread for any other pipe; a reader that does not read never stops the loop. The
      * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
      * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
      * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
      * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. When
      * the reading end is closed, the next write fails and the protocol gets
      * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
-     * EPIPE); asyncio also notices a closed reader with nothing written, jasyncio only at the
-     * next write. {@code getExtraInfo("pipe")} returns {@code pipe}.
+     * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
+     * for readability: jasyncio does that for a socket, and notices it at the next write for
+     * every other pipe ({@code Pipe.SinkChannel} cannot be selected for reading).
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
      *
      * <h4>Cancellation</h4>
      * Cancel-safe: a cancelled call closes the transport it made.
@@ -743,8 +747,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @param protocolFactory makes the protocol; called once, in the calling task
      * @param pipe the write end; the transport owns it from now on
      * @return the transport and the protocol
-     * @throws java.io.IOException if the channel cannot be put in blocking mode
-     * @throws IllegalArgumentException if the channel is closed or registered with a selector
+     * @throws java.io.IOException if a selectable channel cannot be registered with the selector
+     * @throws IllegalArgumentException if the channel is closed, or registered with another
+     *         selector
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      * @since 0.1
@@ -759,16 +764,19 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * pass {@link FileDescriptor#out} to write this process's stdout.
 
      * <p>{@code connectionMade} runs on the next iteration, then this call returns.
-     * {@code write}, {@code writelines} never suspend: the bytes are queued and written by a
-     * jasyncio platform thread, so a reader that does not read never stops the loop; the
+     * {@code write}, {@code writelines} never suspend: what the pipe does not take at once is
+     * queued, and written when the selector finds a selectable channel writable, or by a jasyncio
+     * platform thread for any other pipe; a reader that does not read never stops the loop. The
      * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
      * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
      * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
      * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. When
      * the reading end is closed, the next write fails and the protocol gets
      * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
-     * EPIPE); asyncio also notices a closed reader with nothing written, jasyncio only at the
-     * next write. {@code getExtraInfo("pipe")} returns {@code pipe}.
+     * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
+     * for readability: jasyncio does that for a socket, and notices it at the next write for
+     * every other pipe ({@code Pipe.SinkChannel} cannot be selected for reading).
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
      *
      * <h4>Cancellation</h4>
      * Cancel-safe: a cancelled call closes the transport it made.
@@ -791,16 +799,19 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * transport closes the descriptor, as asyncio closes {@code sys.stdout}.
 
      * <p>{@code connectionMade} runs on the next iteration, then this call returns.
-     * {@code write}, {@code writelines} never suspend: the bytes are queued and written by a
-     * jasyncio platform thread, so a reader that does not read never stops the loop; the
+     * {@code write}, {@code writelines} never suspend: what the pipe does not take at once is
+     * queued, and written when the selector finds a selectable channel writable, or by a jasyncio
+     * platform thread for any other pipe; a reader that does not read never stops the loop. The
      * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
      * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
      * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
      * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. When
      * the reading end is closed, the next write fails and the protocol gets
      * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
-     * EPIPE); asyncio also notices a closed reader with nothing written, jasyncio only at the
-     * next write. {@code getExtraInfo("pipe")} returns {@code pipe}.
+     * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
+     * for readability: jasyncio does that for a socket, and notices it at the next write for
+     * every other pipe ({@code Pipe.SinkChannel} cannot be selected for reading).
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
      *
      * <h4>Cancellation</h4>
      * Cancel-safe: a cancelled call closes the transport it made.
@@ -825,16 +836,19 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * on.
 
      * <p>{@code connectionMade} runs on the next iteration, then this call returns.
-     * {@code write}, {@code writelines} never suspend: the bytes are queued and written by a
-     * jasyncio platform thread, so a reader that does not read never stops the loop; the
+     * {@code write}, {@code writelines} never suspend: what the pipe does not take at once is
+     * queued, and written when the selector finds a selectable channel writable, or by a jasyncio
+     * platform thread for any other pipe; a reader that does not read never stops the loop. The
      * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
      * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
      * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
      * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. When
      * the reading end is closed, the next write fails and the protocol gets
      * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
-     * EPIPE); asyncio also notices a closed reader with nothing written, jasyncio only at the
-     * next write. {@code getExtraInfo("pipe")} returns {@code pipe}.
+     * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
+     * for readability: jasyncio does that for a socket, and notices it at the next write for
+     * every other pipe ({@code Pipe.SinkChannel} cannot be selected for reading).
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
      *
      * <h4>Cancellation</h4>
      * Cancel-safe: a cancelled call closes the transport it made.

@@ -75,8 +75,9 @@ public final class PipeStreams {
      *
      * @param pipe the read end; the reader's transport owns it from now on
      * @return the reader; it reads end of file when every writer has closed the pipe
-     * @throws IOException if the channel cannot be put in blocking mode
-     * @throws IllegalArgumentException if the channel is closed or registered with a selector
+     * @throws IOException if a selectable channel cannot be registered with the loop's selector
+     * @throws IllegalArgumentException if the channel is closed, or registered with another
+     *         selector
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the calling task is cancelled
      */
@@ -147,8 +148,9 @@ public final class PipeStreams {
      *
      * @param pipe the write end; the writer's transport owns it from now on
      * @return the writer
-     * @throws IOException if the channel cannot be put in blocking mode
-     * @throws IllegalArgumentException if the channel is closed or registered with a selector
+     * @throws IOException if a selectable channel cannot be registered with the loop's selector
+     * @throws IllegalArgumentException if the channel is closed, or registered with another
+     *         selector
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the calling task is cancelled
      */

@@ -19,7 +19,6 @@ import org.jasyncio.Asyncio;
 import org.jasyncio.EventLoop;
 import org.jasyncio.Future;
 import org.jasyncio.TestLoops;
-import org.jasyncio.subprocess.BrokenPipeError;
 import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.BaseTransport;
 import org.jasyncio.transports.Protocol;
@@ -186,8 +185,8 @@ class TestEventsPipes {
         other.close();
 
         // toString() works; the loop's close stopped the pumps and told no protocol
-        assertTrue(t[0].toString().startsWith("<ReadPipeTransport"), t[0].toString());
-        assertTrue(t[1].toString().startsWith("<WritePipeTransport"), t[1].toString());
+        assertTrue(t[0].toString().contains("ReadPipeTransport"), t[0].toString());
+        assertTrue(t[1].toString().contains("WritePipeTransport"), t[1].toString());
         assertEquals(List.of("INITIAL", "CONNECTED"), readProto.state);
         assertEquals("CONNECTED", writeProto.state);
         assertFalse(pipe.source().isOpen(), "loop close released the read end");
@@ -267,13 +266,11 @@ class TestEventsPipes {
         assertEquals('1', b.get(0));
 
         rsock.close();
-        // asyncio notices the closed reader by itself (it watches the write end for
-        // readability); Java cannot watch a write end that way, so the next write tells
-        // (README deviation table)
-        c.transport().write(new byte[] {'2'});
+
+        // the selector sees the write end readable: the reader is gone
         loop.runUntilComplete(proto.done);
         assertEquals("CLOSED", proto.state);
-        assertInstanceOf(BrokenPipeError.class, proto.lostWith);
+        assertNull(proto.lostWith, "nothing was pending");
         assertFalse(wsock.isOpen());
     }
 

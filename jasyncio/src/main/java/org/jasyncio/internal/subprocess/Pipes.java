@@ -7,6 +7,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channel;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
@@ -23,6 +24,7 @@ import java.util.function.Supplier;
 import org.jasyncio.Asyncio;
 import org.jasyncio.EventLoop;
 import org.jasyncio.Future;
+import org.jasyncio.internal.net.SelectorPipes;
 import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.Protocol;
 import org.jasyncio.transports.ReadPipeConnection;
@@ -32,11 +34,11 @@ import org.jasyncio.transports.WritePipeConnection;
  * The loop's {@code connectReadPipe} and {@code connectWritePipe}: asyncio's
  * {@code connect_read_pipe} and {@code connect_write_pipe}, for every form of pipe Java has.
  *
- * <p>None of them can be watched by the loop's selector as asyncio watches a descriptor (a
- * {@link java.nio.channels.Pipe}'s channels could, but a write end can never be watched for its
- * reader going away), so all go through the pumps the children's pipes use, a
- * {@link ReadPipeTransport} or {@link WritePipeTransport} with a {@link LonePipe} as owner: one
- * mechanism, its flow control and its close rules, for every pipe.
+ * <p>A selectable channel (a {@link java.nio.channels.Pipe}'s ends, a socket) is watched by the
+ * loop's selector, as asyncio watches a descriptor ({@link SelectorPipes}). The rest (a FIFO's or
+ * a descriptor's {@link FileChannel}, a stream, any other channel) cannot be: they go through the
+ * pumps the children's pipes use, a {@link ReadPipeTransport} or {@link WritePipeTransport} with
+ * a {@link LonePipe} as owner, with the same flow control and close rules.
  *
  * <p>A FIFO given by its path is opened on a pump thread while the calling task waits: opening
  * one end blocks until the other end is opened too, and the loop must keep running meanwhile.
@@ -65,7 +67,10 @@ public final class Pipes {
     public static <P extends Protocol> ReadPipeConnection<P> connectRead(EventLoop loop,
             Supplier<? extends P> protocolFactory, Object pipe) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
-        Source source = source(Objects.requireNonNull(pipe, "pipe"));
+        if (Objects.requireNonNull(pipe, "pipe") instanceof SelectableChannel sc && pipe instanceof ReadableByteChannel) {
+            return SelectorPipes.connectRead(loop, protocolFactory, selectable(sc));
+        }
+        Source source = source(pipe);
         P protocol;
         try {
             protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
@@ -94,7 +99,10 @@ public final class Pipes {
     public static <P extends BaseProtocol> WritePipeConnection<P> connectWrite(EventLoop loop,
             Supplier<? extends P> protocolFactory, Object pipe) throws IOException {
         Objects.requireNonNull(protocolFactory, "protocolFactory");
-        Sink sink = sink(Objects.requireNonNull(pipe, "pipe"));
+        if (Objects.requireNonNull(pipe, "pipe") instanceof SelectableChannel sc && pipe instanceof WritableByteChannel) {
+            return SelectorPipes.connectWrite(loop, protocolFactory, selectable(sc), describe(sc));
+        }
+        Sink sink = sink(pipe);
         P protocol;
         try {
             protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
@@ -139,7 +147,7 @@ public final class Pipes {
                 checkValid(fd);
                 yield new Source(fd, describe(fd), null, new FileInputStream(fd).getChannel());
             }
-            case ReadableByteChannel ch -> new Source(ch, describe(ch), null, blocking(ch));
+            case ReadableByteChannel ch -> new Source(ch, describe(ch), null, open(ch));
             case InputStream in -> new Source(in, describe(in), in, null);
             default -> throw new IllegalArgumentException("not a read pipe: " + pipe.getClass().getName()
                     + "; give a ReadableByteChannel (Pipe.SourceChannel, FileChannel), an InputStream, a "
@@ -158,7 +166,7 @@ public final class Pipes {
                 FileChannel ch = new FileOutputStream(fd).getChannel();
                 yield new Sink(fd, describe(fd), Channels.newOutputStream(ch), ch);
             }
-            case WritableByteChannel ch -> new Sink(ch, describe(ch), Channels.newOutputStream(blocking(ch)), ch);
+            case WritableByteChannel ch -> new Sink(ch, describe(ch), Channels.newOutputStream(open(ch)), ch);
             case OutputStream out -> new Sink(out, describe(out), out, null);
             default -> throw new IllegalArgumentException("not a write pipe: " + pipe.getClass().getName()
                     + "; give a WritableByteChannel (Pipe.SinkChannel, FileChannel), an OutputStream, a "
@@ -166,17 +174,20 @@ public final class Pipes {
         };
     }
 
-    /** The pumps block in their reads and writes: a selectable channel must be in blocking mode. */
-    private static <C extends java.nio.channels.Channel> C blocking(C ch) throws IOException {
+    /** A channel for the pumps, which block in their reads and writes. */
+    private static <C extends Channel> C open(C ch) {
         if (!ch.isOpen()) {
             throw new IllegalArgumentException("the pipe is closed: " + ch);
         }
-        if (ch instanceof SelectableChannel sc) {
-            if (sc.isRegistered()) {
-                throw new IllegalArgumentException(ch + " is registered with a selector (watched by the loop "
-                        + "or another); a pipe transport needs it to itself");
-            }
-            sc.configureBlocking(true);
+        return ch;
+    }
+
+    /** A channel for the loop's selector: open, and watched by no other selector. */
+    private static SelectableChannel selectable(SelectableChannel ch) {
+        open(ch);
+        if (ch.isRegistered()) {
+            throw new IllegalArgumentException(ch + " is registered with a selector (watched by the loop or "
+                    + "another); a pipe transport needs it to itself");
         }
         return ch;
     }
