@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.Pipe;
@@ -332,5 +334,53 @@ class PipeTransportsTest {
             child.kill();
             child.await();
         });
+    }
+
+    @Test
+    void aDescriptorIsReadAndItsCloseClosesItAtOnce(@TempDir Path dir) throws Exception {
+        Path fifo = mkfifo(dir, "fd-in");
+        // the writer keeps the FIFO open after its line: only our close can end the read
+        java.lang.Process writer = new ProcessBuilder("sh", "-c", "exec 3>'" + fifo + "'; echo hello >&3; sleep 30")
+                .start();
+        try (FileInputStream in = new FileInputStream(fifo.toFile())) { // returns once the writer opened it
+            FileDescriptor fd = in.getFD();
+            Asyncio.run(() -> {
+                Recorder p = new Recorder();
+                ReadTransport t = getRunningLoop().connectReadPipe(() -> p, fd).transport();
+                assertSame(fd, t.getExtraInfo("pipe"));
+                p.until(() -> p.data.size() == 6);
+                assertEquals("hello\n", p.data.toString(UTF_8));
+                t.close();
+                p.until(() -> p.events.contains("lost"));
+                assertEquals(List.of("made", "data", "lost"), p.events);
+                assertFalse(fd.valid(), "the descriptor is closed, as asyncio closes the pipe object");
+                assertNoPumpLeft();
+            });
+        } finally {
+            writer.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aDescriptorIsWritten(@TempDir Path dir) throws Exception {
+        Path fifo = mkfifo(dir, "fd-out");
+        Path got = dir.resolve("got");
+        java.lang.Process reader = new ProcessBuilder("sh", "-c", "cat '" + fifo + "' > '" + got + "'").start();
+        try (FileOutputStream out = new FileOutputStream(fifo.toFile())) { // returns once cat opened it
+            FileDescriptor fd = out.getFD();
+            Asyncio.run(() -> {
+                Recorder p = new Recorder();
+                WriteTransport t = getRunningLoop().connectWritePipe(() -> p, fd).transport();
+                t.write("through a descriptor".getBytes(UTF_8));
+                t.close();
+                p.until(() -> p.events.contains("lost"));
+                assertNull(p.lostWith);
+                assertFalse(fd.valid());
+            });
+            assertEquals(0, reader.waitFor());
+            assertEquals("through a descriptor", Files.readString(got));
+        } finally {
+            reader.destroyForcibly();
+        }
     }
 }
