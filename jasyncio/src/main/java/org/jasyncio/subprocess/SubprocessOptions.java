@@ -256,6 +256,7 @@ public final class SubprocessOptions {
      * @param fds the descriptors to pass; must be empty
      * @return this (unchanged) for an empty list
      * @throws UnsupportedOperationException for any descriptor, naming it and the JDK's limit
+     * @throws NullPointerException if {@code fds} is {@code null}
      */
     public SubprocessOptions withPassFds(int... fds) {
         if (fds.length > 0) {

@@ -10,8 +10,10 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.Pipe;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.file.Files;
@@ -47,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PipeTransportsTest {
 
     /** Records the calls; {@link #until} waits for a condition, woken by each call. */
-    static final class Recorder implements Protocol {
+    static class Recorder implements Protocol {
         final List<String> events = new ArrayList<>();
         final ByteArrayOutputStream data = new ByteArrayOutputStream();
         Exception lostWith;
@@ -382,5 +384,38 @@ class PipeTransportsTest {
         } finally {
             reader.destroyForcibly();
         }
+    }
+
+    @Test
+    void aConnectionMadeThatThrowsIsReportedAndThePipeStillWorks() throws Exception {
+        Asyncio.run(() -> {
+            List<ExceptionContext> reported = new ArrayList<>();
+            getRunningLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
+            Pipe selectable = Pipe.open();
+            List<ReadableByteChannel> ends = List.of(selectable.source(),
+                    Channels.newChannel(new ByteArrayInputStream("x".getBytes(UTF_8))));
+            for (ReadableByteChannel end : ends) {
+                Recorder p = new Recorder() {
+                    @Override
+                    public void connectionMade(BaseTransport t) {
+                        super.connectionMade(t);
+                        throw new IllegalStateException("made failed");
+                    }
+                };
+                ReadTransport t = getRunningLoop().connectReadPipe(() -> p, end).transport(); // returns, as asyncio's
+                assertTrue(t.isReading(), end.toString());
+                if (end == selectable.source()) {
+                    selectable.sink().write(java.nio.ByteBuffer.wrap("x".getBytes(UTF_8)));
+                    selectable.sink().close();
+                }
+                p.until(() -> p.events.contains("lost"));
+                assertEquals("x", p.data.toString(UTF_8), end.toString());
+            }
+            assertEquals(2, reported.size());
+            for (ExceptionContext ctx : reported) {
+                assertEquals("made failed", ctx.exception().getMessage());
+                assertTrue(ctx.message().contains("connectionMade"), ctx.message());
+            }
+        });
     }
 }

@@ -7,7 +7,6 @@ import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.util.Objects;
 
-import org.jasyncio.ExceptionContext;
 import org.jasyncio.Future;
 import org.jasyncio.internal.IoLoop;
 import org.jasyncio.transports.BaseProtocol;
@@ -44,12 +43,12 @@ final class SelectorReadPipeTransport extends SelectorTransport implements ReadT
     /** asyncio's order: connection_made, then the reader is added, then the waiter is done. */
     private void start(Future<Void> waiter) {
         protocolConnected = true;
+        // as asyncio, where connection_made is a callback of its own: a failure is reported and
+        // the pipe goes on
         try {
             protocol.connectionMade(this);
         } catch (Throwable t) {
-            fatalError(t, "Fatal error: protocol.connectionMade() call failed.");
-            waiter.trySetException(t);
-            return;
+            reportCallback("connectionMade", t);
         }
         if (!closing && !paused) {
             setInterest(SelectionKey.OP_READ, true);
@@ -103,8 +102,7 @@ final class SelectorReadPipeTransport extends SelectorTransport implements ReadT
         try {
             callback.run();
         } catch (Throwable t) {
-            loop.callExceptionHandler(ExceptionContext.builder("Exception in " + describe(protocol) + "." + what
-                    + "()").exception(t).put("transport", this).put("protocol", protocol).build());
+            reportCallback(what, t);
         }
     }
 

@@ -46,12 +46,12 @@ final class SelectorWritePipeTransport extends SelectorTransport implements Writ
 
     private void start(Future<Void> waiter) {
         protocolConnected = true;
+        // as asyncio, where connection_made is a callback of its own: a failure is reported and
+        // the pipe goes on
         try {
             protocol.connectionMade(this);
         } catch (Throwable t) {
-            fatalError(t, "Fatal error: protocol.connectionMade() call failed.");
-            waiter.trySetException(t);
-            return;
+            reportCallback("connectionMade", t);
         }
         if (!closing && (channel.validOps() & SelectionKey.OP_READ) != 0) {
             setInterest(SelectionKey.OP_READ, true); // the reader closing makes it readable
