@@ -113,7 +113,9 @@ class PipeTransportsTest {
         while (pumpThreads() > 0 && System.nanoTime() < deadline) {
             Asyncio.await(java.util.concurrent.CompletableFuture.runAsync(() -> Thread.onSpinWait()));
         }
-        assertEquals(0, pumpThreads(), "pump threads left");
+        assertEquals(0, pumpThreads(), () -> "pump threads left: " + Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> e.getKey().getName().startsWith("jasyncio-pipe-"))
+                .map(e -> e.getKey().getName() + " " + java.util.Arrays.toString(e.getValue())).toList());
     }
 
     @Test
@@ -184,6 +186,16 @@ class PipeTransportsTest {
                         : getRunningLoop().connectWritePipe(Recorder::new, fifo));
                 sleep(0.05); // no peer will come: the open waits
                 assertFalse(t.done());
+                t.cancel();
+                assertThrows(CancelledError.class, t::await);
+            }
+            // cancelled as soon as the call waits: the open thread may not have begun its open
+            for (int i = 0; i < 40; i++) {
+                boolean reading = i % 2 == 0;
+                Task<Object> t = createTask(() -> reading
+                        ? getRunningLoop().connectReadPipe(Recorder::new, fifo)
+                        : getRunningLoop().connectWritePipe(Recorder::new, fifo));
+                sleep(0);
                 t.cancel();
                 assertThrows(CancelledError.class, t::await);
             }

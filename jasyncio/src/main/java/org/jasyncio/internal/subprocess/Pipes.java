@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.jasyncio.Asyncio;
@@ -44,6 +45,9 @@ import org.jasyncio.transports.WritePipeConnection;
  * one end blocks until the other end is opened too, and the loop must keep running meanwhile.
  */
 public final class Pipes {
+    /** Marks that a FIFO's open thread has finished. */
+    private static final Object OPEN_DONE = new Object();
+
     private Pipes() {}
 
     /** A read end as the pump reads it: a channel where there is one, else a stream. */
@@ -200,8 +204,10 @@ public final class Pipes {
 
     /**
      * Opens the FIFO at {@code path} on a pump thread, since the open waits for the other end.
-     * A caller cancelled meanwhile opens the FIFO for both reading and writing for a moment (on
-     * Linux such an open never waits), which ends the waiting open; its channel is closed.
+     * A caller cancelled meanwhile opens the FIFO for both reading and writing (on Linux such an
+     * open never waits), which ends the waiting open, and hands that channel to the open thread
+     * to close once its own open has returned: closed any earlier, it could miss an open that
+     * had not started yet, which would then wait for ever.
      */
     private static FileChannel openFifo(Path path, StandardOpenOption mode) throws IOException {
         BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
@@ -212,6 +218,8 @@ public final class Pipes {
                     + " (make a FIFO with mkfifo; read files with org.jasyncio.files)");
         }
         CompletableFuture<FileChannel> opened = new CompletableFuture<>();
+        // the cancelling side's stand-in peer, or OPEN_DONE once the open thread has finished
+        AtomicReference<Object> peer = new AtomicReference<>();
         PipeThreads.start("jasyncio-pipe-open-" + path, () -> {
             try {
                 FileChannel ch = FileChannel.open(path, mode);
@@ -220,15 +228,22 @@ public final class Pipes {
                 }
             } catch (Throwable t) {
                 opened.completeExceptionally(t);
+            } finally {
+                if (peer.getAndSet(OPEN_DONE) instanceof FileChannel standIn) {
+                    closeQuietly(standIn);
+                }
             }
         });
         try {
             return Asyncio.await(opened);
         } catch (Throwable t) {
             if (opened.cancel(false)) {
-                try (FileChannel release = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    // being the other end for a moment lets the waiting open return
-                } catch (IOException | RuntimeException ignored) {
+                try {
+                    FileChannel standIn = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    if (!peer.compareAndSet(null, standIn)) {
+                        closeQuietly(standIn); // the open thread is done already
+                    }
+                } catch (IOException | RuntimeException e) {
                     // the open thread stays until someone opens the other end
                 }
             } else if (!opened.isCompletedExceptionally()) {

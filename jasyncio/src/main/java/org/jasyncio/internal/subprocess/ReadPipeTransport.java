@@ -227,6 +227,9 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
         if (owner.debug()) {
             ProcessTransport.LOG.log(System.Logger.Level.DEBUG, this + " was closed by the writer");
         }
+        if (channel != null) {
+            release(); // closed before connectionLost, as asyncio closes the pipe there
+        }
         owner.pipeEofReceived(fd);
         connectionLost(null);
     }
