@@ -28,9 +28,11 @@ import java.util.function.BooleanSupplier;
 
 import org.jasyncio.Asyncio;
 import org.jasyncio.CancelledError;
+import org.jasyncio.EventLoop;
 import org.jasyncio.ExceptionContext;
 import org.jasyncio.Future;
 import org.jasyncio.Task;
+import org.jasyncio.VirtualClock;
 import org.jasyncio.streams.PipeStreams;
 import org.jasyncio.streams.StreamReader;
 import org.jasyncio.streams.StreamWriter;
@@ -429,5 +431,29 @@ class PipeTransportsTest {
                 assertTrue(ctx.message().contains("connectionMade"), ctx.message());
             }
         });
+    }
+
+    @Test
+    void aVirtualClockWatchesAnOpenPipeBeforeItJumps(@TempDir Path dir) throws Exception {
+        Path fifo = mkfifo(dir, "late");
+        // an open pipe is outside work in flight: the idle loop watches it for up to the
+        // threshold (5 s of real time) before it jumps, so the line that comes 0.3 s later is read
+        // before the 10 s (virtual) timeout; a clock that jumped at once would time out
+        // (the writer is not the loop's child, which would count as outside work by itself)
+        java.lang.Process writer = new ProcessBuilder("sh", "-c", "exec 3>'" + fifo + "'; sleep 0.3; echo late >&3")
+                .start();
+        EventLoop loop = new VirtualClock(5).newEventLoop();
+        try {
+            loop.runUntilComplete(() -> {
+                StreamReader reader = PipeStreams.openReadPipe(fifo);
+                byte[] line = waitFor(() -> reader.readline(), 10);
+                assertEquals("late\n", new String(line, UTF_8));
+                return null;
+            });
+            assertEquals(0, writer.waitFor());
+        } finally {
+            loop.close();
+            writer.destroyForcibly();
+        }
     }
 }
