@@ -10,6 +10,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.Pipe;
@@ -21,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,20 +106,24 @@ class PipeTransportsTest {
         return p;
     }
 
-    private static long pumpThreads() {
+    private static List<Thread> pumps() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("jasyncio-pipe-"))
-                .count();
+                .filter(Thread::isAlive).toList();
     }
 
-    /** Waits (in real time, bounded) for the pump threads to end: they leave on their own. */
+    /** Waits (10 s at most) for the pump threads to end, joining them: they leave on their own. */
     private static void assertNoPumpLeft() throws Exception {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (pumpThreads() > 0 && System.nanoTime() < deadline) {
-            Asyncio.await(java.util.concurrent.CompletableFuture.runAsync(() -> Thread.onSpinWait()));
+        for (Thread t : pumps()) {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            toThread(() -> {
+                t.join(left);
+                return null;
+            });
         }
-        assertEquals(0, pumpThreads(), () -> "pump threads left: " + Thread.getAllStackTraces().entrySet().stream()
+        assertEquals(0, pumps().size(), () -> "pump threads left: " + Thread.getAllStackTraces().entrySet().stream()
                 .filter(e -> e.getKey().getName().startsWith("jasyncio-pipe-"))
-                .map(e -> e.getKey().getName() + " " + java.util.Arrays.toString(e.getValue())).toList());
+                .map(e -> e.getKey().getName() + " " + Arrays.toString(e.getValue())).toList());
     }
 
     @Test
@@ -183,6 +189,7 @@ class PipeTransportsTest {
         Path fifo = mkfifo(dir, "nobody");
         Asyncio.run(() -> {
             for (boolean reading : new boolean[] {true, false}) {
+                assertNoPumpLeft(); // the last stand-in peer is gone: nothing answers the open
                 Task<Object> t = createTask(() -> reading
                         ? getRunningLoop().connectReadPipe(Recorder::new, fifo)
                         : getRunningLoop().connectWritePipe(Recorder::new, fifo));
@@ -194,6 +201,7 @@ class PipeTransportsTest {
             // cancelled as soon as the call waits: the open thread may not have begun its open
             for (int i = 0; i < 40; i++) {
                 boolean reading = i % 2 == 0;
+                assertNoPumpLeft();
                 Task<Object> t = createTask(() -> reading
                         ? getRunningLoop().connectReadPipe(Recorder::new, fifo)
                         : getRunningLoop().connectWritePipe(Recorder::new, fifo));
@@ -303,11 +311,11 @@ class PipeTransportsTest {
                     lost.setResult(null);
                 }
             }, pipe.source());
-            pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
             while (calls.get() == 0) {
                 sleep(0.001);
             }
-            pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {2}));
+            pipe.sink().write(ByteBuffer.wrap(new byte[] {2}));
             pipe.sink().close();
             waitFor(lost, 10);
             assertEquals(2, calls.get(), "the pipe kept reading after the fault");
@@ -419,7 +427,7 @@ class PipeTransportsTest {
                 ReadTransport t = getRunningLoop().connectReadPipe(() -> p, end).transport(); // returns, as asyncio's
                 assertTrue(t.isReading(), end.toString());
                 if (end == selectable.source()) {
-                    selectable.sink().write(java.nio.ByteBuffer.wrap("x".getBytes(UTF_8)));
+                    selectable.sink().write(ByteBuffer.wrap("x".getBytes(UTF_8)));
                     selectable.sink().close();
                 }
                 p.until(() -> p.events.contains("lost"));
