@@ -61,5 +61,5 @@ if [ ! -f "$STAMP" ] || [ -n "$(find "$ROOT/jasyncio/src/main" "$ROOT/examples/s
 fi
 
 CP="$ROOT/examples/target/classes:$ROOT/jasyncio/target/classes"
-exec "$JAVA" --add-opens java.base/java.lang=ALL-UNNAMED -Djdk.trackAllThreads=false \
+exec "$JAVA" --add-opens java.base/java.lang=ALL-UNNAMED -Djdk.trackAllThreads=false --enable-native-access=ALL-UNNAMED \
   ${JASYNCIO_JAVA_OPTS:-} -cp "$CP" "$CLASS" "$@"

@@ -1,4 +1,6 @@
-"""The echo benchmark of the harness: plain TCP (group "echo") and TLS (group "echo-tls").
+"""The echo benchmark of the harness: plain TCP (group "echo"), TLS (group "echo-tls") and
+many cores (group "echo-loops": 100 connections x 1 KiB, 50 us of CPU work per request, 1 and 2
+loops / threads / processes).
 
 Each server of bench/echo-servers.conf is started once per variant and round, warmed up, then
 measured with the C load client (bench/c/echo_client.c) at each configuration of the mode.
@@ -20,7 +22,9 @@ BUILD = os.path.join(BENCH, "build")
 CLIENT = os.path.join(BUILD, "echo_client")
 TLS_DIR = os.path.join(OUT, "tls")
 
-GROUPS = {"plain": "echo", "tls": "echo-tls"}
+GROUPS = {"plain": "echo", "tls": "echo-tls", "loops": "echo-loops"}
+# The many-cores group measures one configuration: the one the issue's targets are set at.
+LOOPS_CONFIGS = [(100, 1024)]
 TLS_PARAMS = "TLS 1.3, TLS_AES_128_GCM_SHA256, X25519, ECDSA P-256 certificate"
 
 
@@ -29,7 +33,7 @@ def log(msg):
 
 
 def metric_prefix(variant):
-    return "echo_tls_" if variant == "tls" else "echo_"
+    return {"tls": "echo_tls_", "loops": "echo_loops_"}.get(variant, "echo_")
 
 
 def read_servers(path):
@@ -91,10 +95,21 @@ def wait_listening(port, proc, timeout):
 
 
 def cpu_seconds(pid):
-    """utime + stime of the process (all its threads), from /proc/<pid>/stat."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """utime + stime of every process of the server's process group (all their threads), from
+    /proc/*/stat: the server runs in a session of its own (its pid is the group's id), and a
+    multi-process server (uvloop on SO_REUSEPORT) forks its workers into that group."""
+    ticks = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[2]) == pid:  # pgrp
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def pinning():
@@ -138,7 +153,7 @@ def run_server(name, argv, variant, mode_cfg, res, logf, tls_files):
     argv = pin_server + [a.replace("{PORT}", str(port)) for a in argv]
     tag = f"{group}/{name}"
     log(f"{tag}: {' '.join(argv)}")
-    suffix = "-tls" if variant == "tls" else ""
+    suffix = {"tls": "-tls", "loops": "-loops"}.get(variant, "")
     errf = open(os.path.join(OUT, f"echo-{name}{suffix}.log"), "a")
     proc = subprocess.Popen(argv, cwd=ROOT, stdout=errf, stderr=errf, start_new_session=True)
     client = pin_client + [CLIENT] + (["--tls", tls_files[0]] if variant == "tls" else [])
@@ -158,7 +173,7 @@ def run_server(name, argv, variant, mode_cfg, res, logf, tls_files):
         # every server gets the same, so none is favoured.
         subprocess.run(client + ["127.0.0.1", str(port), "100", "1024", "0", str(mode_cfg["server_warmup"])],
                        capture_output=True, timeout=mode_cfg["server_warmup"] + 60)
-        for conns, size in mode_cfg["configs"]:
+        for conns, size in (LOOPS_CONFIGS if variant == "loops" else mode_cfg["configs"]):
             key = f"{prefix}c{conns}_{size // 1024}k"
             rc, out, err, cpu = measure(client + ["127.0.0.1", str(port), str(conns), str(size),
                                                   str(mode_cfg["warmup"]), str(mode_cfg["measure"])], proc,

@@ -1,11 +1,12 @@
 """The jasyncio benchmark harness: runs every workload for every installed system in one run,
 interleaved, and rewrites BENCHMARKS.md. Started by bench/run.sh, which builds what it needs first.
 
-  harness.py [--quick] [--groups core,tree,sync,subprocess,echo] [--rounds N] [--no-report]
+  harness.py [--quick] [--groups core,tree,sync,subprocess,echo,loops] [--rounds N] [--no-report]
 
 Each (group, system) command in bench/workloads.conf prints "metric value" lines; each echo
 server in bench/echo-servers.conf is measured with the C load client (bench/echo.py), over
-plain TCP (group echo-plain) and TLS (group echo-tls); "echo" selects both. Rounds interleave the
+plain TCP (group echo-plain) and TLS (group echo-tls); "echo" selects both; "loops" (group
+echo-loops) runs the many-cores rows (1 and 2 loops, 50 us of work per request). Rounds interleave the
 systems (their order rotates every round) so that machine drift hits all of them alike.
 Every figure is the median of all its values (repetitions x rounds), with min-max spread;
 ratios are taken between medians of the same run.
@@ -41,7 +42,7 @@ MODES = {
     "quick": {
         # Echo: one round of each server, plain and TLS (19 servers at about 6 s each); the full
         # run gives the spread.
-        "rounds": {"core": 2, "tree": 1, "sync": 2, "subprocess": 2, "echo": 1, "echo-tls": 1},
+        "rounds": {"core": 2, "tree": 1, "sync": 2, "subprocess": 2, "echo": 1, "echo-tls": 1, "echo-loops": 1},
         "CORE": "--tasks 1000 --switches 1000 --spawn 200000 --parked 200000",
         "TREE": "--leaves none,io,memoization,cpu_io_mixed",
         "SYNC": "--quick",
@@ -54,7 +55,7 @@ MODES = {
     "full": {
         # Echo over TLS gets two rounds, so that the full run stays under 30 minutes with
         # 19 echo servers (about 26 s each: start, 3 s warm-up, 6 configurations of 1 + 2 s).
-        "rounds": {"core": 3, "tree": 2, "sync": 3, "subprocess": 3, "echo": 3, "echo-tls": 2},
+        "rounds": {"core": 3, "tree": 2, "sync": 3, "subprocess": 3, "echo": 3, "echo-tls": 2, "echo-loops": 3},
         "CORE": "--tasks 1000 --switches 10000 --spawn 1000000 --parked 1000000",
         "TREE": "--leaves none,io,memoization,cpu_io_mixed",
         "SYNC": "",
@@ -91,6 +92,13 @@ TARGETS += [
     ("echo_c100_1k_rps", "jasyncio-protocol", "ratio_of", 0.95, "c-epoll", "echo 100x1KiB protocol >= 0.95x C ceiling"),
     ("echo_c100_1k_rps", "jasyncio-protocol", "ratio_of", 1.0, "netty", "echo 100x1KiB protocol >= Netty"),
     ("echo_c100_1k_cpu_us_per_req", "jasyncio-protocol", "speedup", 1.0, "netty", "server CPU per request <= Netty's"),
+    # Many cores (issue 15): 100 x 1 KiB with 50 us of CPU work per request.
+    ("echo_loops_c100_1k_rps", "jasyncio-2loops", "ratio_of", 1.6, "jasyncio-1loop",
+     "echo with 50 us/request: 2 loops >= 1.6x 1 loop"),
+    ("echo_loops_c100_1k_rps", "jasyncio-1loop", "ratio_of", 1.0, "netty-1thread",
+     "echo with 50 us/request, 1 loop >= Netty 1 thread"),
+    ("echo_loops_c100_1k_rps", "jasyncio-2loops", "ratio_of", 1.0, "netty-2threads",
+     "echo with 50 us/request, 2 loops >= Netty 2 threads"),
 ]
 SYNC_TARGET = 10  # every sync metric: >= 10x CPython asyncio (issue 3)
 
@@ -324,7 +332,8 @@ def rewrite_from(path, java):
     env.facts = data["facts"]
     res = Results()
     res.values = data["values"]
-    res.group_of = data.get("group_of") or {m: ("echo-tls" if m.startswith("echo_tls") else "echo" if m.startswith("echo")
+    res.group_of = data.get("group_of") or {m: ("echo-tls" if m.startswith("echo_tls")
+                                                else "echo-loops" if m.startswith("echo_loops") else "echo" if m.startswith("echo")
                                                 else "tree" if m.startswith("tree")
                                                 else "core") for m in res.values}
     res.notes = data.get("notes", [])
@@ -339,7 +348,7 @@ def rewrite_from(path, java):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller sizes and fewer rounds (under 5 minutes)")
-    ap.add_argument("--groups", default="core,tree,sync,subprocess,echo", help="comma-separated groups to run: core, tree, sync, subprocess, echo (= echo-plain + echo-tls)")
+    ap.add_argument("--groups", default="core,tree,sync,subprocess,echo", help="comma-separated groups to run: core, tree, sync, subprocess, echo (= echo-plain + echo-tls), loops (= echo-loops)")
     ap.add_argument("--rounds", type=int, default=0, help="override the rounds of every group")
     ap.add_argument("--java", required=True, help="the JDK 25 java binary")
     ap.add_argument("--command", default="bench/run.sh", help="the command line to print in the report")
@@ -354,9 +363,9 @@ def main():
     groups = []
     for g in [g.strip() for g in args.groups.split(",") if g.strip()]:
         # "echo" is both variants; "echo-plain" and "echo-tls" one each.
-        for x in {"echo": ["echo", "echo-tls"], "echo-plain": ["echo"]}.get(g, [g]):
+        for x in {"echo": ["echo", "echo-tls"], "echo-plain": ["echo"], "loops": ["echo-loops"]}.get(g, [g]):
             if x not in MODES["full"]["rounds"]:
-                ap.error(f"unknown group {g} (groups: core, tree, sync, subprocess, echo, echo-plain, echo-tls)")
+                ap.error(f"unknown group {g} (groups: core, tree, sync, subprocess, echo, echo-plain, echo-tls, loops)")
             if x not in groups:
                 groups.append(x)
     env = Env(args.java)

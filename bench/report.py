@@ -42,7 +42,8 @@ def evaluate(res):
     out = []
     for metric, subject, kind, bound, peer, label in TARGETS:
         s = res.median(metric, subject)
-        group = "echo" if metric.startswith("echo") else res.group_of.get(metric, "")
+        group = ("echo-loops" if metric.startswith("echo_loops") else "echo-tls" if metric.startswith("echo_tls")
+                 else "echo" if metric.startswith("echo") else res.group_of.get(metric, ""))
         if s is None:
             st = res.status.get((group or ("echo" if metric.startswith("echo") else "core"), subject))
             why = f"{st[0]}: {st[1]}" if st and st[0] != "ran" else "not measured in this run"
@@ -158,6 +159,35 @@ def echo_tables(w, res, group, ceiling_label):
     w("")
 
 
+def loops_table(w, res):
+    """Many cores: each system at 1 and 2 loops / threads / processes, the scaling, and jasyncio
+    against Netty at the same thread count."""
+    m = "echo_loops_c100_1k_rps"
+    if m not in res.group_of:
+        sts = [f"{s}: {v[0]} ({v[1]})" for (g, s), v in sorted(res.status.items()) if g == "echo-loops"]
+        w("Not measured in this run. " + ("; ".join(sts) if sts else "Group not selected (`--groups loops`).") + "\n")
+        return
+    w("100 connections x 1 KiB, 50 us of CPU work per request (`--work-us 50`), protocol API. "
+      "On a 2-core machine the load client shares the cores with the server.\n")
+    w("| system | 1: req/s | 2: req/s | 2 / 1 | server CPU us/req (1 / 2) | p99 us (1 / 2) |")
+    w("|---|---|---|---|---|---|")
+    for label, one, two in (("jasyncio (loops)", "jasyncio-1loop", "jasyncio-2loops"),
+                            ("Netty (threads)", "netty-1thread", "netty-2threads"),
+                            ("uvloop (processes)", "uvloop-1proc", "uvloop-2procs")):
+        a, b = res.median(m, one), res.median(m, two)
+        scale = fmt_x(b / a) if a and b else "–"
+        cpu = f"{fmt(res.median('echo_loops_c100_1k_cpu_us_per_req', one))} / " \
+              f"{fmt(res.median('echo_loops_c100_1k_cpu_us_per_req', two))}"
+        p99 = f"{fmt(res.median('echo_loops_c100_1k_p99_us', one))} / {fmt(res.median('echo_loops_c100_1k_p99_us', two))}"
+        w(f"| {label} | {cell(res, m, one)} | {cell(res, m, two)} | {scale} | {cpu} | {p99} |")
+    w("")
+    for n, j, nt in ((1, "jasyncio-1loop", "netty-1thread"), (2, "jasyncio-2loops", "netty-2threads")):
+        a, b = res.median(m, j), res.median(m, nt)
+        if a and b:
+            w(f"- jasyncio / Netty at {n} thread{'s' if n > 1 else ''}: {fmt_x(a / b)}")
+    w("")
+
+
 def systems_of(res, metrics, order):
     seen = {s for m in metrics for s in res.values.get(m, {})}
     return [s for s in order if s in seen] + sorted(seen - set(order))
@@ -263,6 +293,11 @@ def write(env, res, mode, command, elapsed):
       "Node's `tls`, and jasyncio's `--tls` (its `SslProtocol` over SunJSSE). The client does as much crypto per "
       "request as the server; at 64 KiB it saturates its core at about 18–20k req/s here, so 64 KiB TLS figures "
       "near that are client-bound.\n")
+    w("- **echo on many cores** (`echo_loops_*`, group `loops`): the same client at 100 connections x 1 KiB; every "
+      "server spins 50 us of CPU per request (each read) before echoing, so that the handler, not the network "
+      "stack, is what more cores can share. jasyncio: `echo-server --protocol --loops N --work-us 50` (a "
+      "`LoopGroup`, one SO_REUSEPORT socket per loop); Netty: a `MultiThreadIoEventLoopGroup` of N threads; "
+      "uvloop: N processes on SO_REUSEPORT. Server CPU is summed over the server's process group.")
     w("## All figures\n")
     order = ["jasyncio", "jasyncio-default-gc", "asyncio", "uvloop", "asyncio-eager"]
     for group, title in [("core", "Core (issue 2)"), ("tree", "async_tree (pyperformance)"),
@@ -290,6 +325,8 @@ def write(env, res, mode, command, elapsed):
             f"{', '.join(sorted(n for n, v in res.tls_info.items() if v == x))}: `{x}`" for x in seen)
           + (" (**servers differ**)" if len(seen) > 1 else "") + ".\n")
     echo_tables(w, res, "echo-tls", "the C server over OpenSSL")
+    w("### Echo on many cores (issue 15)\n")
+    loops_table(w, res)
     w("## Skipped peers and pending workloads\n")
     rows = [(g, s, v) for (g, s), v in sorted(res.status.items()) if v[0] != "ran"]
     if rows:

@@ -15,6 +15,10 @@
  */
 module org.jasyncio {
     requires jdk.unsupported; // sun.misc.Signal, in internal.SignalSupport only
+    // Optional: diagnostics switch themselves off when these are not in the runtime.
+    requires static java.management; // the loops' MBean, internal.diag.LoopsMBean
+    requires static jdk.jfr;         // Flight Recorder events, internal.diag.JfrEvents
+    requires static jdk.attach;      // the ps/pstree tool, internal.diag.tool
 
     exports org.jasyncio;
     exports org.jasyncio.locks;
@@ -23,4 +27,5 @@ module org.jasyncio {
     exports org.jasyncio.queues;
     exports org.jasyncio.subprocess;
     exports org.jasyncio.files;
+    exports org.jasyncio.group;
 }

@@ -1,5 +1,6 @@
 package org.jasyncio;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -309,6 +310,84 @@ public final class Asyncio {
         return loop("createTask()").createTask(coro, name, context, eagerStart);
     }
 
+    // =====================================================================================
+    // Call graphs (Python 3.14)
+    // =====================================================================================
+
+    /**
+     * Captures the await graph of the task running the caller; asyncio's
+     * {@code capture_call_graph()} (3.14). The task's call stack starts at the caller of this
+     * method; its awaiters are the tasks awaiting it, gathering or shielding it, or owning the
+     * task group it belongs to, each with its own awaiters. Loop thread only.
+     *
+     * @return the graph, or {@code null} when called from a callback of the running loop
+     *     (no current task), as in asyncio
+     * @throws IllegalStateException if no loop runs on this thread
+     * @since 0.1
+     */
+    public static FutureCallGraph captureCallGraph() {
+        Task<?> t = currentTask();
+        return t == null ? null : CallGraphs.capture(t);
+    }
+
+    /**
+     * Captures the await graph of {@code future}; asyncio's {@code capture_call_graph(future)}
+     * (3.14). For a task, the call stack is where it is suspended (the caller's frames when
+     * {@code future} is the current task); for a plain future it is empty.
+     *
+     * @param future the future or task; not {@code null}
+     * @return the graph
+     * @throws NullPointerException if {@code future} is {@code null}
+     * @throws IllegalStateException if called from another thread while the future's loop runs
+     * @since 0.1
+     */
+    public static FutureCallGraph captureCallGraph(Future<?> future) {
+        Objects.requireNonNull(future, "future");
+        future.loop.checkThread("captureCallGraph()");
+        return CallGraphs.capture(future);
+    }
+
+    /**
+     * Prints the current task's await graph to {@code System.out}; asyncio's
+     * {@code print_call_graph()} (3.14). Prints nothing in a callback (no current task).
+     *
+     * @throws IllegalStateException if no loop runs on this thread
+     * @since 0.1
+     */
+    public static void printCallGraph() {
+        FutureCallGraph g = captureCallGraph();
+        if (g != null) {
+            System.out.println(g.format());
+        }
+    }
+
+    /**
+     * Prints {@code future}'s await graph to {@code System.out}; asyncio's
+     * {@code print_call_graph(future)} (3.14).
+     *
+     * @param future the future or task; not {@code null}
+     * @throws NullPointerException if {@code future} is {@code null}
+     * @throws IllegalStateException if called from another thread while the future's loop runs
+     * @since 0.1
+     */
+    public static void printCallGraph(Future<?> future) {
+        printCallGraph(future, System.out);
+    }
+
+    /**
+     * Prints {@code future}'s await graph in asyncio 3.14's {@code print_call_graph} layout.
+     *
+     * @param future the future or task; not {@code null}
+     * @param out where to print; not {@code null}
+     * @throws NullPointerException if an argument is {@code null}
+     * @throws IllegalStateException if called from another thread while the future's loop runs
+     * @since 0.1
+     */
+    public static void printCallGraph(Future<?> future, PrintStream out) {
+        Objects.requireNonNull(out, "out");
+        out.println(captureCallGraph(future).format());
+    }
+
     /**
      * Returns the task running the caller; asyncio's {@code current_task()}.
      *
@@ -567,6 +646,7 @@ public final class Asyncio {
         };
         for (Future<T> f : fs) {
             f.addInternalCallback(onCompletion);
+            AwaitedBy.add(f, task); // the task parks on `waiter`: the call graph needs the link
         }
         try {
             waiter.awaitDone();
@@ -576,6 +656,7 @@ public final class Asyncio {
             }
             for (Future<T> f : fs) {
                 f.removeDoneCallback(onCompletion);
+                AwaitedBy.discard(f, task);
             }
         }
         Set<Future<T>> done = new LinkedHashSet<>();
@@ -762,7 +843,10 @@ public final class Asyncio {
         }
         BaseEventLoop loop = inner.loop;
         Future<T> outer = new Future<>(loop);
+        Task<?> caller = AwaitedBy.currentTask(loop);
+        AwaitedBy.add(inner, caller);
         Consumer<Future<T>> innerDone = in -> {
+            AwaitedBy.discard(in, caller);
             if (outer.cancelled()) {
                 // asyncio 3.14: a failure nobody will see through the cancelled outer future is
                 // left unretrieved, so it is reported once ("exception was never retrieved")

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import org.jasyncio.internal.LoomSupport;
 import org.jasyncio.internal.LoopInternals;
+import org.jasyncio.internal.diag.Jfr;
 
 /**
  * The scheduler: ready queue, timers, the thread-safe inbox, task steps, running, stopping
@@ -36,6 +37,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     private Task<?> eagerChild;
     /** Its tasks and unretrieved failures. */
     final TaskRegistry tasks = new TaskRegistry(this);
+    final LoopStats stats = new LoopStats();
     /** The default executor. */
     final LoopExecutor executor = new LoopExecutor(this);
     /** What the loop carries for jasyncio's other parts: subprocess children, async generators. */
@@ -85,6 +87,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         NioPoller nio = new NioPoller(this);
         this.poller = clock == null ? nio : new VirtualTimePoller(nio, clock, this);
         LoopFaults.preload(this);
+        Diagnostics.loopStarting();
     }
 
     // =====================================================================================
@@ -278,6 +281,8 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
             // Out of memory while polling: what is ready still runs, and may free what is held.
             LoopFaults.escaped(this, e);
         }
+        LoopStats stats = this.stats;
+        long batchStart = stats.sample(timeout) ? (stats.clock = System.nanoTime()) : 0;
         // What other threads queued precedes the I/O events and the timers falling due now, as
         // in asyncio where call_soon_threadsafe appends to the ready deque at once.
         inbox.drainTo(ready);
@@ -294,7 +299,9 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         if (end == null) {
             return;
         }
-        boolean timed = debug;
+        int batch = ready.size();
+        stats.callbacksRun += batch;
+        boolean timed = debug || Jfr.on;
         ReadyItem item;
         do {
             item = ready.poll();
@@ -310,12 +317,16 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
                 return; // the rest stays queued for the next run, as in asyncio
             }
         } while (item != end);
+        if (batchStart != 0) {
+            Diagnostics.batchTimed(this, batchStart, batch);
+        }
     }
 
     private void drainRunNext() {
         ReadyItem o;
         while ((o = runNext.poll()) != null) {
-            if (debug) {
+            stats.callbacksRun++;
+            if (debug || Jfr.on) {
                 runTimed(o);
             } else {
                 o.runReady();
@@ -328,15 +339,7 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
         o.runReady();
         long dt = System.nanoTime() - t0;
         if (dt >= slowCallbackNanos) {
-            String what;
-            if (o instanceof Task.Stepper step) {
-                Task<?> t = step.task;
-                StackTraceElement[] st = t.getStack();
-                what = "step of " + t + (st.length > 0 ? "; it is now suspended at:" + Debug.formatStack(st, 12) : "");
-            } else {
-                what = o.toString();
-            }
-            Debug.LOG.log(Level.WARNING, String.format("Executing %s took %.3f seconds", what, dt / 1e9));
+            Diagnostics.slow(this, o, dt);
         }
     }
 
@@ -597,6 +600,12 @@ abstract sealed class BaseEventLoop implements EventLoop permits SelectorEventLo
     // =====================================================================================
     // Debug
     // =====================================================================================
+
+    @Override
+    public LoopStatistics statistics() {
+        checkThread("statistics()");
+        return stats.snapshot(tasks.allTasks().size(), ready.size(), timers.size(), poller.nio().wakeups.get());
+    }
 
     @Override
     public String toString() {

@@ -732,7 +732,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
      * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
      * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
-     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. When
+     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. Writes
+     * after {@code close()} or {@code abort()} are dropped, as asyncio drops them; after
+     * {@code writeEof()} they throw {@link IllegalStateException}. When
      * the reading end is closed, the next write fails and the protocol gets
      * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
      * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
@@ -770,7 +772,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
      * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
      * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
-     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. When
+     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. Writes
+     * after {@code close()} or {@code abort()} are dropped, as asyncio drops them; after
+     * {@code writeEof()} they throw {@link IllegalStateException}. When
      * the reading end is closed, the next write fails and the protocol gets
      * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
      * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
@@ -805,7 +809,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
      * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
      * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
-     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. When
+     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. Writes
+     * after {@code close()} or {@code abort()} are dropped, as asyncio drops them; after
+     * {@code writeEof()} they throw {@link IllegalStateException}. When
      * the reading end is closed, the next write fails and the protocol gets
      * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
      * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
@@ -842,7 +848,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
      * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
      * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
-     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. When
+     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. Writes
+     * after {@code close()} or {@code abort()} are dropped, as asyncio drops them; after
+     * {@code writeEof()} they throw {@link IllegalStateException}. When
      * the reading end is closed, the next write fails and the protocol gets
      * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
      * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
@@ -1067,6 +1075,72 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     int sockSendto(java.nio.channels.DatagramChannel sock, byte[] data, java.net.SocketAddress address)
             throws java.io.IOException;
 
+    /**
+     * Sends the whole of {@code file} on {@code sock}, suspending the calling task while the
+     * socket cannot take more; asyncio's {@code sock_sendfile(sock, file)}. As
+     * {@link #sockSendfile(java.nio.channels.SocketChannel, java.nio.channels.FileChannel, long, Long, boolean)}
+     * with offset 0, no count and the fallback allowed.
+     *
+     * <h4>Cancellation</h4>
+     * As the full form: part of the file may have been sent; the file's position tells how much.
+     *
+     * @param sock a connected stream socket in non-blocking mode, not used by a transport
+     * @param file the file, open for reading
+     * @return the bytes sent
+     * @throws java.io.IOException if reading the file or writing the socket fails
+     * @throws IllegalArgumentException if the socket is in blocking mode, or the file channel
+     *         is closed or not readable
+     * @throws IllegalStateException if called outside a task of this loop, or the socket is
+     *         used by a transport
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sockSendfile(java.nio.channels.SocketChannel sock, java.nio.channels.FileChannel file)
+            throws java.io.IOException;
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} on {@code sock},
+     * suspending the calling task while the socket cannot take more; asyncio's
+     * {@code sock_sendfile(sock, file, offset, count, fallback=...)}.
+     *
+     * <p>The zero-copy path is {@link java.nio.channels.FileChannel#transferTo transferTo}
+     * (the {@code sendfile(2)} system call on Linux): the kernel copies from the page cache to
+     * the socket, and each time the socket's buffer is full the task waits until it is writable
+     * (the loop keeps running). The file's pages are read inside that system call, on the loop
+     * thread, as with asyncio's {@code os.sendfile}. When that path cannot be used (the first
+     * transfer fails, or the file has size 0 and a count is given, as a pipe or a device would)
+     * the file is read in chunks of 256 KiB in the default executor and sent with
+     * {@link #sockSendall(java.nio.channels.SocketChannel, java.nio.ByteBuffer) sockSendall},
+     * unless {@code fallback} is {@code false}.
+     *
+     * <p>When the call returns or fails, the file's position is {@code offset} plus the bytes
+     * sent (left alone when nothing was sent), as in asyncio.
+     *
+     * <h4>Cancellation</h4>
+     * The transfer stops at once; the bytes sent so far are on their way to the peer, and the
+     * file's position is {@code offset} plus their count. The stream is cut at an arbitrary
+     * byte: close the socket unless the peer can tell.
+     *
+     * @param sock a connected stream socket in non-blocking mode, not used by a transport
+     * @param file the file, open for reading; its size bounds the transfer
+     * @param offset where to start in the file, in bytes, at least 0
+     * @param count the most bytes to send, at least 1, or {@code null} to send up to the end
+     *        of the file
+     * @param fallback whether to read and send when the zero-copy path cannot be used
+     * @return the bytes sent (fewer than {@code count} when the file ends first)
+     * @throws java.io.IOException if reading the file or writing the socket fails
+     * @throws SendfileNotAvailableError if the zero-copy path cannot be used and
+     *         {@code fallback} is {@code false}
+     * @throws IllegalArgumentException if {@code offset < 0}, {@code count <= 0}, the socket
+     *         is in blocking mode, or the file channel is closed or not readable
+     * @throws IllegalStateException if called outside a task of this loop, or the socket is
+     *         used by a transport
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sockSendfile(java.nio.channels.SocketChannel sock, java.nio.channels.FileChannel file, long offset,
+            Long count, boolean fallback) throws java.io.IOException;
+
     // ---- network: names ----------------------------------------------------------------
 
     /**
@@ -1124,7 +1198,9 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     /**
      * Opens a TCP connection, optionally with TLS, and connects a new protocol to it;
      * asyncio's {@code create_connection()}. Each address {@code host} resolves to is tried
-     * in turn until one connects. The protocol's {@code connectionMade} has run when this
+     * in turn until one connects; with {@link org.jasyncio.transports.ConnectionOptions#withHappyEyeballsDelay
+     * happy eyeballs}, the attempts overlap, staggered by the delay, the first to connect wins
+     * and the others are closed. The protocol's {@code connectionMade} has run when this
      * returns; with TLS, the handshake is done too.
      *
      * <h4>Cancellation</h4>
@@ -1134,12 +1210,13 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @param protocolFactory makes the protocol; called once, on the loop thread
      * @param host a host name or IP literal
      * @param port 0 to 65535
-     * @param options TLS and local address; not {@code null}
+     * @param options TLS, local address, happy eyeballs; not {@code null}
      * @return the transport and the protocol
      * @throws java.net.UnknownHostException if {@code host} does not resolve
      * @throws java.io.IOException if no address connects ({@link java.net.ConnectException}
      *         "Connection refused"; when several addresses fail differently, one exception
-     *         whose message lists them all), or the TLS handshake fails
+     *         whose message lists them all and which carries each as suppressed), or the TLS
+     *         handshake fails
      *         ({@link javax.net.ssl.SSLHandshakeException}, for example when the certificate
      *         cannot be verified; {@link java.net.SocketTimeoutException} when the handshake
      *         timeout passes)
@@ -1197,7 +1274,8 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @param options TLS; not {@code null}
      * @return the transport and the protocol
      * @throws java.io.IOException if the connection or the TLS handshake fails
-     * @throws IllegalArgumentException if TLS is asked for without a server host name
+     * @throws IllegalArgumentException if TLS is asked for without a server host name, or the
+     *         options ask for a local address or happy eyeballs (TCP settings)
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */
@@ -1227,6 +1305,102 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
     org.jasyncio.transports.Transport startTls(org.jasyncio.transports.Transport transport,
             org.jasyncio.transports.BaseProtocol protocol, org.jasyncio.transports.TlsOptions tls, boolean serverSide)
             throws java.io.IOException;
+
+    // ---- network: sendfile -------------------------------------------------------------
+
+    /**
+     * Sends the whole of {@code file} through {@code transport}; asyncio's
+     * {@code loop.sendfile(transport, file)}. As
+     * {@link #sendfile(org.jasyncio.transports.WriteTransport, java.nio.channels.FileChannel, long, Long, boolean)}
+     * with offset 0, no count and the fallback allowed.
+     *
+     * <h4>Cancellation</h4>
+     * As the full form.
+     *
+     * @param transport a TCP, Unix or TLS transport of this loop
+     * @param file the file, open for reading
+     * @return the bytes sent
+     * @throws java.io.IOException if reading the file or writing the connection fails
+     * @throws IllegalArgumentException if the file channel is closed or not readable
+     * @throws IllegalStateException if the transport is closing or cannot send files, or if
+     *         called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sendfile(org.jasyncio.transports.WriteTransport transport, java.nio.channels.FileChannel file)
+            throws java.io.IOException;
+
+    /**
+     * Opens the regular file {@code path}, sends the whole of it through {@code transport},
+     * and closes it; {@code loop.sendfile(transport, open(path, "rb"))}.
+     *
+     * <h4>Cancellation</h4>
+     * As the full form; the file is closed.
+     *
+     * @param transport a TCP, Unix or TLS transport of this loop
+     * @param path the file
+     * @return the bytes sent
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws java.io.IOException if opening or reading the file or writing the connection fails
+     * @throws IllegalArgumentException if {@code path} is not a regular file (the message
+     *         names it)
+     * @throws IllegalStateException if the transport is closing or cannot send files, or if
+     *         called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sendfile(org.jasyncio.transports.WriteTransport transport, java.nio.file.Path path) throws java.io.IOException;
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code offset} through {@code transport},
+     * and returns the count sent; asyncio's
+     * {@code loop.sendfile(transport, file, offset, count, fallback=...)}.
+     *
+     * <p>On a TCP or Unix transport the zero-copy path is used
+     * ({@link java.nio.channels.FileChannel#transferTo transferTo}, the {@code sendfile(2)}
+     * system call on Linux, as for
+     * {@link #sockSendfile(java.nio.channels.SocketChannel, java.nio.channels.FileChannel, long, Long, boolean) sockSendfile}):
+     * the call first waits until the bytes already written to the transport are sent, pauses
+     * reading, and while the file goes out the transport's {@code write()} throws
+     * {@code IllegalStateException} ("unable to write; sendfile is in progress"); afterwards
+     * reading resumes if it was on. A TLS transport cannot use it (the bytes are encrypted in
+     * user space): the file is read in chunks of 64 KiB in the default executor and written to
+     * the transport, waiting while the transport has paused writing, so its buffer stays below
+     * the high-water mark plus one chunk. The protocol does not hear {@code pauseWriting} and
+     * {@code resumeWriting} meanwhile; it is told afterwards if the paused state changed.
+     *
+     * <p>When the call returns or fails, the file's position is {@code offset} plus the bytes
+     * sent (left alone when nothing was sent), as in asyncio.
+     *
+     * <h4>Cancellation</h4>
+     * The transfer stops at once and the transport is restored (protocol, reading, writes); the
+     * bytes sent so far are on their way to the peer (with the fallback, written to the
+     * transport), and the file's position is {@code offset} plus their count. The stream is cut
+     * at an arbitrary byte: close the transport unless the peer can tell.
+     *
+     * @param transport a TCP, Unix or TLS transport of this loop (a {@code StreamWriter}'s
+     *        {@code transport()} is one)
+     * @param file the file, open for reading; its size bounds the transfer
+     * @param offset where to start in the file, in bytes, at least 0
+     * @param count the most bytes to send, at least 1, or {@code null} to send up to the end
+     *        of the file
+     * @param fallback whether to read and write when the zero-copy path cannot be used (always
+     *        the case with TLS)
+     * @return the bytes sent (fewer than {@code count} when the file ends first)
+     * @throws java.io.IOException if reading the file or writing the connection fails
+     *         (a {@link java.net.SocketException} when the connection is lost meanwhile)
+     * @throws SendfileNotAvailableError if the zero-copy path cannot be used and
+     *         {@code fallback} is {@code false} (a TLS transport, for one)
+     * @throws IllegalArgumentException if {@code offset < 0}, {@code count <= 0}, the file
+     *         channel is closed or not readable, or the transport belongs to another loop
+     * @throws IllegalStateException if the transport is closing ("Transport is closing"), is
+     *         not a transport jasyncio can send files on (datagram and pipe transports cannot,
+     *         as in asyncio), already runs a sendfile, or if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    long sendfile(org.jasyncio.transports.WriteTransport transport, java.nio.channels.FileChannel file, long offset,
+            Long count, boolean fallback) throws java.io.IOException;
 
     // ---- network: servers --------------------------------------------------------------
 
@@ -1373,4 +1547,234 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
             createDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
                     java.net.InetSocketAddress localAddress, java.net.InetSocketAddress remoteAddress,
                     org.jasyncio.transports.DatagramOptions options) throws java.io.IOException;
+
+    // ---- network: over channels the caller made (asyncio's sock=) ----------------------
+
+    /**
+     * Connects a new protocol to a stream channel that is connected already; asyncio's
+     * {@code create_connection(protocol_factory, sock=sock)}. The channel (TCP or Unix; a
+     * {@code SocketChannel} is always a stream socket) is set non-blocking, gets
+     * {@code TCP_NODELAY} if it is TCP, and belongs to the transport from then on: closing
+     * the transport closes it. Use it for sockets made elsewhere (inherited, socket
+     * activation, {@code SocketChannel.open()} with options jasyncio does not set).
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the channel, as does a failed TLS handshake.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, on the loop thread
+     * @param sock a connected channel; its peer is the transport's {@code "peername"}
+     * @param options TLS (which needs a server host name: there is no host to take it from);
+     *        no local address and no happy eyeballs, the channel being connected already;
+     *        not {@code null}
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the channel cannot be set up, or the TLS handshake fails
+     * @throws IllegalArgumentException if the channel is closed, not connected (or still
+     *         connecting), or the options ask for a local address, happy eyeballs, or TLS
+     *         without a server host name (asyncio's {@code ValueError}); the channel is then
+     *         left as it was
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> createConnection(
+            java.util.function.Supplier<? extends P> protocolFactory, java.nio.channels.SocketChannel sock,
+            org.jasyncio.transports.ConnectionOptions options) throws java.io.IOException;
+
+    /**
+     * As {@link #createConnection(java.util.function.Supplier, java.nio.channels.SocketChannel,
+     * org.jasyncio.transports.ConnectionOptions)} for a connected Unix domain stream channel;
+     * asyncio's {@code create_unix_connection(protocol_factory, sock=sock)}.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param sock a connected Unix domain channel
+     * @param options TLS (with a server host name); not {@code null}
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the channel cannot be set up, or the TLS handshake fails
+     * @throws IllegalArgumentException as the TCP form, or if the channel is not a Unix
+     *         domain socket
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> createUnixConnection(
+            java.util.function.Supplier<? extends P> protocolFactory, java.nio.channels.SocketChannel sock,
+            org.jasyncio.transports.ConnectionOptions options) throws java.io.IOException;
+
+    /**
+     * Connects a new protocol to a channel a server accepted outside of jasyncio; asyncio's
+     * {@code connect_accepted_socket(protocol_factory, sock)}. As
+     * {@link #connectAcceptedSocket(java.util.function.Supplier, java.nio.channels.SocketChannel,
+     * org.jasyncio.transports.TlsOptions)} without TLS.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param sock a connected stream channel
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if the channel is closed or not connected
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> connectAcceptedSocket(
+            java.util.function.Supplier<? extends P> protocolFactory, java.nio.channels.SocketChannel sock)
+            throws java.io.IOException;
+
+    /**
+     * Connects a new protocol to a channel a server accepted outside of jasyncio, with TLS on
+     * the server side; asyncio's {@code connect_accepted_socket(protocol_factory, sock,
+     * ssl=..., ssl_handshake_timeout=..., ssl_shutdown_timeout=...)}. The channel is set
+     * non-blocking and belongs to the transport from then on. The protocol's
+     * {@code connectionMade} has run when this returns; with TLS, the handshake is done too.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the channel, as does a failed TLS handshake.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, on the loop thread
+     * @param sock a connected stream channel (TCP or Unix)
+     * @param tls the server's TLS options (certificate, handshake and shutdown timeouts), or
+     *        {@code null} for none
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the channel cannot be set up, or the TLS handshake fails
+     *         ({@link java.net.SocketTimeoutException} when its timeout passes)
+     * @throws IllegalArgumentException if the channel is closed or not connected, or the TLS
+     *         options name a server host (a client-side setting); the channel is then left as
+     *         it was
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.BaseProtocol> org.jasyncio.transports.Connection<P> connectAcceptedSocket(
+            java.util.function.Supplier<? extends P> protocolFactory, java.nio.channels.SocketChannel sock,
+            org.jasyncio.transports.TlsOptions tls) throws java.io.IOException;
+
+    /**
+     * Serves on a listening channel made elsewhere; asyncio's
+     * {@code create_server(protocol_factory, sock=sock)}. The channel (TCP or Unix) is set
+     * non-blocking and belongs to the server: {@link org.jasyncio.transports.Server#close()}
+     * closes it. A Java server channel listens from {@code bind()} on, with the backlog given
+     * there; {@code options.backlog()} only bounds the connections accepted per wake-up, and
+     * the reuse options do not apply (set them on the channel before binding). A Unix
+     * socket file is removed at close if it is still this socket's, as
+     * {@link #createUnixServer(java.util.function.Supplier, java.nio.file.Path,
+     * org.jasyncio.transports.ServerOptions)} does.
+     *
+     * @param protocolFactory makes one protocol per accepted connection
+     * @param sock a bound channel
+     * @param options TLS, start of serving; not {@code null}
+     * @return the server
+     * @throws java.io.IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if the channel is closed or not bound (asyncio's
+     *         {@code ValueError}); the channel is then left as it was
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Server createServer(
+            java.util.function.Supplier<? extends org.jasyncio.transports.BaseProtocol> protocolFactory,
+            java.nio.channels.ServerSocketChannel sock, org.jasyncio.transports.ServerOptions options)
+            throws java.io.IOException;
+
+    /**
+     * As {@link #createServer(java.util.function.Supplier, java.nio.channels.ServerSocketChannel,
+     * org.jasyncio.transports.ServerOptions)} for a bound Unix domain channel; asyncio's
+     * {@code create_unix_server(protocol_factory, sock=sock)}.
+     *
+     * @param protocolFactory makes one protocol per accepted connection
+     * @param sock a bound Unix domain channel
+     * @param options TLS, start of serving; not {@code null}
+     * @return the server
+     * @throws java.io.IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if the channel is closed, not bound, or not a Unix
+     *         domain socket
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    org.jasyncio.transports.Server createUnixServer(
+            java.util.function.Supplier<? extends org.jasyncio.transports.BaseProtocol> protocolFactory,
+            java.nio.channels.ServerSocketChannel sock, org.jasyncio.transports.ServerOptions options)
+            throws java.io.IOException;
+
+    /**
+     * Opens a datagram endpoint over a channel made elsewhere; asyncio's
+     * {@code create_datagram_endpoint(protocol_factory, sock=sock)}. The channel may be bound,
+     * connected (then the transport talks to that peer only, as with a remote address) or
+     * neither; it is set non-blocking and belongs to the transport from then on.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param sock a datagram channel
+     * @param options must not set reuse-port or broadcast (set them on the channel; asyncio's
+     *        "socket modifier keyword arguments can not be used when sock is specified");
+     *        not {@code null}
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if the channel is closed or the options set socket
+     *         options; the channel is then left as it was
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     */
+    <P extends org.jasyncio.transports.DatagramProtocol> org.jasyncio.transports.DatagramEndpoint<P>
+            createDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
+                    java.nio.channels.DatagramChannel sock, org.jasyncio.transports.DatagramOptions options)
+            throws java.io.IOException;
+
+    /**
+     * Opens a Unix domain datagram endpoint ({@code AF_UNIX}, {@code SOCK_DGRAM}); asyncio's
+     * {@code create_datagram_endpoint(family=socket.AF_UNIX, local_addr=path, remote_addr=path)}.
+     * Datagrams arrive with the sender's {@link java.net.UnixDomainSocketAddress}, or
+     * {@code null} when the sender is not bound to a path; {@code sendto} takes a
+     * {@code UnixDomainSocketAddress}.
+     *
+     * <p>As in asyncio, a socket file already at {@code localPath} is removed before binding
+     * (another kind of file is left alone, and binding fails), and closing the endpoint leaves
+     * its socket file in place.
+     *
+     * <p>The JDK has no Unix datagram channel: the socket is made with libc through the Foreign
+     * Function API (Linux on x86-64 or AArch64), which needs native access for jasyncio
+     * ({@code --enable-native-access=org.jasyncio} on the module path, {@code =ALL-UNNAMED} on
+     * the class path; without it JDK 25 prints a warning once and goes on). Readiness comes from
+     * one JVM-wide thread blocked in {@code epoll_wait} and reaches the loop through its inbox;
+     * the loop reads and writes the socket itself, without blocking.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call leaves no socket open.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol
+     * @param localPath the socket file to bind (at most 107 bytes), or {@code null} to stay
+     *        unbound (the endpoint can send but receives no replies)
+     * @param remotePath the only peer to talk to (the socket is connected), or {@code null} to
+     *        talk to anyone with {@code sendto(data, address)} (both paths {@code null}: an
+     *        unbound socket that sends to any path, asyncio's {@code family=AF_UNIX} alone)
+     * @return the transport and the protocol
+     * @throws java.net.BindException if {@code localPath} is in use by a file that is not a
+     *         socket (the message names the path)
+     * @throws java.nio.file.NoSuchFileException if the directory of {@code localPath} or the
+     *         socket at {@code remotePath} does not exist
+     * @throws java.net.ConnectException if nobody is bound to {@code remotePath}
+     * @throws java.net.SocketException if a path is longer than 107 bytes (the message names
+     *         it), or the system refuses the socket
+     * @throws java.io.IOException if binding or connecting fails otherwise
+     * @throws UnsupportedOperationException if this platform has no implementation, or native
+     *         access is denied to jasyncio (the message names the flag)
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    <P extends org.jasyncio.transports.DatagramProtocol> org.jasyncio.transports.DatagramEndpoint<P>
+            createUnixDatagramEndpoint(java.util.function.Supplier<? extends P> protocolFactory,
+                    java.nio.file.Path localPath, java.nio.file.Path remotePath) throws java.io.IOException;
+
+    /**
+     * Returns the loop's counters and gauges: tasks alive and created, ready-queue depth,
+     * callbacks run, iterations, selector wake-ups, timers pending and the sampled iteration
+     * lag. asyncio has none; Trio's primitives have {@code statistics()}. The same figures are
+     * published, for every running loop, through the platform MBean
+     * {@code org.jasyncio:type=EventLoops} and the {@code ps} tool.
+     *
+     * @return a snapshot; later activity does not change it
+     * @throws IllegalStateException if called from another thread while the loop runs (post
+     *     the call with {@link #callSoonThreadsafe(Runnable)})
+     * @since 0.1
+     */
+    LoopStatistics statistics();
 }

@@ -58,6 +58,12 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
     private Object callbacks;
     /** Set while an exception is stored and not yet retrieved. */
     LoopRef unretrieved;
+    /**
+     * Who waits on this future other than the tasks parked on it (those are its callback
+     * entries): the task that called gather, shield or a task group's createTask; asyncio
+     * 3.14's {@code _asyncio_awaited_by}. null, one Future, or an ArrayList; loop thread only.
+     */
+    Object awaitedBy;
     StackTraceElement[] sourceTraceback;
 
     /**
@@ -467,6 +473,20 @@ public sealed class Future<T> implements Awaitable<T> permits Task, GatheringFut
             return 1;
         }
         return 0;
+    }
+
+    /** Adds the tasks parked on this future (they await it directly) to {@code out}. */
+    final void collectWaiters(List<Future<?>> out) {
+        Object cbs = callbacks;
+        if (cbs instanceof ArrayList<?> list) {
+            for (Object e : list) {
+                if (e instanceof Task<?> t) {
+                    out.add(t);
+                }
+            }
+        } else if (cbs instanceof Task<?> t) {
+            out.add(t);
+        }
     }
 
     /** Registers a task to be woken (not via callSoon: the wake-up itself is queued). */

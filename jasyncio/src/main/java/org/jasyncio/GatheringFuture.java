@@ -16,6 +16,8 @@ final class GatheringFuture<T> extends Future<List<T>> {
     private final boolean returnExceptions;
     private int finished;
     private boolean cancelRequested;
+    /** The task that called gather: each child is awaited by it (asyncio 3.14's call graph). */
+    private Task<?> caller;
 
     private GatheringFuture(BaseEventLoop loop, Future<?>[] children, boolean returnExceptions) {
         super(loop);
@@ -39,6 +41,8 @@ final class GatheringFuture<T> extends Future<List<T>> {
         }
         Map<Object, Future<?>> seen = null;
         java.util.function.Consumer<Future<?>> cb = outer::childDone;
+        Task<?> caller = AwaitedBy.currentTask(loop);
+        outer.caller = caller;
         for (int i = 0; i < n; i++) {
             Awaitable<?> aw = aws.get(i);
             Future<?> f;
@@ -50,12 +54,14 @@ final class GatheringFuture<T> extends Future<List<T>> {
                 if (f == null) {
                     f = Asyncio.ensureFuture(loop, given);
                     seen.put(given, f);
+                    AwaitedBy.add(f, caller);
                     f.addInternalCallback(cb);
                 } else {
                     outer.finished++; // a repeated future completes once
                 }
             } else {
                 f = Asyncio.ensureFuture(loop, aw);
+                AwaitedBy.add(f, caller);
                 f.addInternalCallback(cb);
             }
             children[i] = f;
@@ -65,6 +71,7 @@ final class GatheringFuture<T> extends Future<List<T>> {
 
     private void childDone(Future<?> child) {
         finished++;
+        AwaitedBy.discard(child, caller);
         if (done()) {
             if (!child.cancelled()) {
                 child.markRetrieved();

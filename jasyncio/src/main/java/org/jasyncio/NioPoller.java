@@ -9,6 +9,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import org.jasyncio.internal.IoHandler;
@@ -33,6 +34,9 @@ import org.jasyncio.internal.IoHandler;
 final class NioPoller extends Poller {
     /** A handler run when its events are queued, not in the batch: it only queues handles. */
     interface Immediate {}
+
+    /** Selector wake-ups other threads made (the loop's statistics). */
+    final AtomicLong wakeups = new AtomicLong();
 
     private static final int AWAKE = 0;
     private static final int POLLING = 1;
@@ -178,6 +182,7 @@ final class NioPoller extends Poller {
     @Override
     void wakeup() {
         if ((int) WAKE_STATE.getAndSet(this, AWAKE) == POLLING) {
+            wakeups.incrementAndGet(); // beside a system call: no cost worth saving
             selector.wakeup();
         }
     }

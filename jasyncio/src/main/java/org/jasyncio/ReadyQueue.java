@@ -2,6 +2,14 @@ package org.jasyncio;
 
 /** An intrusive FIFO of {@link ReadyItem}s; loop thread only. */
 final class ReadyQueue {
+    /** What the last queued item links to, so that a queued item never has a null link. */
+    static final ReadyItem END = new ReadyItem() {
+        @Override
+        void runReady() {
+            throw new AssertionError("the end marker of the ready queue is never run");
+        }
+    };
+
     private ReadyItem head;
     private ReadyItem tail;
     private int size;
@@ -20,11 +28,10 @@ final class ReadyQueue {
 
     /** Appends; an item already queued stays where it is. */
     void addLast(ReadyItem item) {
-        if (item.queued) {
+        if (item.nextReady != null) {
             return;
         }
-        item.queued = true;
-        item.nextReady = null;
+        item.nextReady = END;
         if (tail == null) {
             head = item;
         } else {
@@ -36,11 +43,10 @@ final class ReadyQueue {
 
     /** Prepends; an item already queued stays where it is. */
     void addFirst(ReadyItem item) {
-        if (item.queued) {
+        if (item.nextReady != null) {
             return;
         }
-        item.queued = true;
-        item.nextReady = head;
+        item.nextReady = head != null ? head : END;
         head = item;
         if (tail == null) {
             tail = item;
@@ -53,12 +59,14 @@ final class ReadyQueue {
         if (h == null) {
             return null;
         }
-        head = h.nextReady;
-        if (head == null) {
+        ReadyItem next = h.nextReady;
+        if (next == END) {
+            head = null;
             tail = null;
+        } else {
+            head = next;
         }
         h.nextReady = null;
-        h.queued = false;
         size--;
         return h;
     }

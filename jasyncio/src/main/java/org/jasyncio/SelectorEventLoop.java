@@ -11,6 +11,7 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
@@ -18,7 +19,9 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,8 +35,11 @@ import org.jasyncio.internal.IoHandler;
 import org.jasyncio.internal.IoLoop;
 import org.jasyncio.internal.net.Connector;
 import org.jasyncio.internal.net.DatagramEndpoints;
+import org.jasyncio.internal.net.ExistingSockets;
+import org.jasyncio.internal.net.Sendfile;
 import org.jasyncio.internal.net.SockOps;
 import org.jasyncio.internal.net.SocketServer;
+import org.jasyncio.internal.net.unix.UnixDatagramEndpoints;
 import org.jasyncio.internal.subprocess.Pipes;
 import org.jasyncio.internal.subprocess.Spawner;
 import org.jasyncio.subprocess.SubprocessOptions;
@@ -51,9 +57,10 @@ import org.jasyncio.transports.Server;
 import org.jasyncio.transports.ServerOptions;
 import org.jasyncio.transports.SubprocessConnection;
 import org.jasyncio.transports.SubprocessProtocol;
-import org.jasyncio.transports.WritePipeConnection;
 import org.jasyncio.transports.TlsOptions;
 import org.jasyncio.transports.Transport;
+import org.jasyncio.transports.WritePipeConnection;
+import org.jasyncio.transports.WriteTransport;
 
 /**
  * The event loop jasyncio gives its users; asyncio's {@code SelectorEventLoop} (epoll on
@@ -266,6 +273,18 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     }
 
     @Override
+    public long sockSendfile(SocketChannel sock, FileChannel file) throws IOException {
+        return sockSendfile(sock, file, 0, null, true);
+    }
+
+    @Override
+    public long sockSendfile(SocketChannel sock, FileChannel file, long offset, Long count, boolean fallback)
+            throws IOException {
+        checkInTask("sockSendfile()");
+        return Sendfile.sockSendfile(this, sock, file, offset, count, fallback);
+    }
+
+    @Override
     public List<InetSocketAddress> getaddrinfo(String host, int port) throws UnknownHostException {
         checkInTask("getaddrinfo()");
         return SockOps.getaddrinfo(this, host, port);
@@ -320,6 +339,29 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     }
 
     @Override
+    public long sendfile(WriteTransport transport, FileChannel file) throws IOException {
+        return sendfile(transport, file, 0, null, true);
+    }
+
+    @Override
+    public long sendfile(WriteTransport transport, Path path) throws IOException {
+        checkInTask("sendfile()");
+        if (!Files.isRegularFile(Objects.requireNonNull(path, "path")) && Files.exists(path)) {
+            throw new IllegalArgumentException("not a regular file: " + path);
+        }
+        try (FileChannel file = FileChannel.open(path, StandardOpenOption.READ)) {
+            return sendfile(transport, file, 0, null, true);
+        }
+    }
+
+    @Override
+    public long sendfile(WriteTransport transport, FileChannel file, long offset, Long count, boolean fallback)
+            throws IOException {
+        checkInTask("sendfile()");
+        return Sendfile.sendfile(this, transport, file, offset, count, fallback);
+    }
+
+    @Override
     public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, String host, int port)
             throws IOException {
         return createServer(protocolFactory, host, port, ServerOptions.defaults());
@@ -367,6 +409,63 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
             throws IOException {
         checkInTask("createDatagramEndpoint()");
         return DatagramEndpoints.create(this, protocolFactory, localAddress, remoteAddress, options);
+    }
+
+    // ---- over channels the caller made (asyncio's sock=) ---------------------------------
+
+    @Override
+    public <P extends BaseProtocol> Connection<P> createConnection(Supplier<? extends P> protocolFactory,
+            SocketChannel sock, ConnectionOptions options) throws IOException {
+        checkInTask("createConnection()");
+        return ExistingSockets.createConnection(this, protocolFactory, sock, options, false);
+    }
+
+    @Override
+    public <P extends BaseProtocol> Connection<P> createUnixConnection(Supplier<? extends P> protocolFactory,
+            SocketChannel sock, ConnectionOptions options) throws IOException {
+        checkInTask("createUnixConnection()");
+        return ExistingSockets.createConnection(this, protocolFactory, sock, options, true);
+    }
+
+    @Override
+    public <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<? extends P> protocolFactory,
+            SocketChannel sock) throws IOException {
+        return connectAcceptedSocket(protocolFactory, sock, null);
+    }
+
+    @Override
+    public <P extends BaseProtocol> Connection<P> connectAcceptedSocket(Supplier<? extends P> protocolFactory,
+            SocketChannel sock, TlsOptions tls) throws IOException {
+        checkInTask("connectAcceptedSocket()");
+        return ExistingSockets.connectAccepted(this, protocolFactory, sock, tls);
+    }
+
+    @Override
+    public Server createServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options) throws IOException {
+        checkInTask("createServer()");
+        return ExistingSockets.createServer(this, protocolFactory, sock, options, false);
+    }
+
+    @Override
+    public Server createUnixServer(Supplier<? extends BaseProtocol> protocolFactory, ServerSocketChannel sock,
+            ServerOptions options) throws IOException {
+        checkInTask("createUnixServer()");
+        return ExistingSockets.createServer(this, protocolFactory, sock, options, true);
+    }
+
+    @Override
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createDatagramEndpoint(Supplier<? extends P> protocolFactory,
+            DatagramChannel sock, DatagramOptions options) throws IOException {
+        checkInTask("createDatagramEndpoint()");
+        return ExistingSockets.createDatagramEndpoint(this, protocolFactory, sock, options);
+    }
+
+    @Override
+    public <P extends DatagramProtocol> DatagramEndpoint<P> createUnixDatagramEndpoint(
+            Supplier<? extends P> protocolFactory, Path localPath, Path remotePath) throws IOException {
+        checkInTask("createUnixDatagramEndpoint()");
+        return UnixDatagramEndpoints.create(this, protocolFactory, localPath, remotePath);
     }
 
     // =====================================================================================

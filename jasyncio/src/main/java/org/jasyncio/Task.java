@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 
 import org.jasyncio.internal.LoomSupport;
+import org.jasyncio.internal.diag.Jfr;
 
 /**
  * A coroutine running concurrently on an event loop; asyncio's {@code asyncio.Task}.
@@ -43,6 +44,8 @@ public final class Task<T> extends Future<T> {
     /** Plain field: a String read racily is still a whole String. */
     private String name;
     private final long number;
+    /** Unique in its loop, from 1: the id call graphs, ps and JFR events show. */
+    final long id;
     /** The task's current context, made on first use from {@link #contextEntries}; swapped by {@link Context#run}. */
     Context context;
     /** The creator's context variables when the task was made: a copy costs nothing until used. */
@@ -57,6 +60,10 @@ public final class Task<T> extends Future<T> {
 
     /** The future this task waits on in {@link #awaitFuture}, or null. */
     private Future<?> waiter;
+    /** The loop's sampled clock (System.nanoTime) when the task last parked on a future: ps's waiting time. */
+    long waitingSince;
+    /** System.nanoTime() at creation if a flight recording was running then, else 0. */
+    long createdNanos;
     private boolean inAwait;
     /** A cancellation must be thrown at the next suspension point. */
     private boolean mustCancel;
@@ -88,6 +95,7 @@ public final class Task<T> extends Future<T> {
         super(loop);
         this.coro = Objects.requireNonNull(coro, "coro");
         this.number = name == null ? ++loop.taskCounter : 0;
+        this.id = ++loop.stats.tasksCreated;
         this.name = name;
         if (context != null) {
             this.context = context;
@@ -98,6 +106,9 @@ public final class Task<T> extends Future<T> {
             this.sourceTraceback = Debug.callerStack();
         }
         loop.tasks.linkLive(this);
+        if (Jfr.on) {
+            Diagnostics.taskCreated(this);
+        }
     }
 
     /** Fills a weak registration with what a report about this task needs. */
@@ -137,6 +148,10 @@ public final class Task<T> extends Future<T> {
      */
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        Thread th = thread;
+        if (th != null) {
+            th.setName(name);
+        }
         LoopRef r = ref;
         if (r != null) {
             r.name = name;
@@ -330,6 +345,11 @@ public final class Task<T> extends Future<T> {
         return info;
     }
 
+    /** The future the task is parked on, or null. */
+    Future<?> waiter() {
+        return waiter;
+    }
+
     // ---- internals: cancellation -------------------------------------------------------
 
     /** Requests a plain cancellation: a CancelledError, whatever replacements are pending. */
@@ -447,7 +467,8 @@ public final class Task<T> extends Future<T> {
     void awaitFuture(Future<?> fut) {
         if (fut.loop != loop) {
             throw new IllegalStateException("Task " + getName() + " got Future " + fut
-                    + " attached to a different loop");
+                    + " attached to a different loop (to wait for another loop's future, use"
+                    + " org.jasyncio.group.CrossLoop.await)");
         }
         if (fut == this) {
             throw new IllegalStateException("Task cannot await on itself: " + this);
@@ -458,6 +479,7 @@ public final class Task<T> extends Future<T> {
             mustCancel = false;
         }
         waiter = fut;
+        waitingSince = loop.stats.clock;
         inAwait = true;
         try {
             if (fut.state != PENDING) {
@@ -518,10 +540,16 @@ public final class Task<T> extends Future<T> {
         BaseEventLoop l = loop;
         Stepper s = stepper;
         if (thread == null) {
+            if (state != PENDING) {
+                return; // done, and its thread already let go (see below)
+            }
             // First step: the virtual thread is made only now, so that tasks waiting to
             // start cost a Task object, not a thread.
             try {
-                thread = LoomSupport.newThread(s, s);
+                // Named as the task, so that thread dumps and debuggers show which task is which.
+                // A generated "Task-N" is only made in debug mode: building that string for
+                // every task would cost spawn about a tenth of its time.
+                thread = LoomSupport.newThread(s, name != null || !l.debug ? name : getName(), s);
                 thread.start(); // hands us the continuation (Stepper.execute) without queueing it
             } catch (Throwable t) {
                 // No thread for the task (out of memory): it fails, so its awaiters wake.
@@ -542,7 +570,15 @@ public final class Task<T> extends Future<T> {
             l.current = null;
             firstStep = false;
         }
-        if (ref == null && state == PENDING) {
+        if (state != PENDING) {
+            // The body ended and so did its thread: let go of the thread, its continuation and
+            // stack, so that a finished task someone still holds (a gather's children, a result
+            // not read yet) costs the Task alone. Fewer live bytes for the collector to copy.
+            thread = null;
+            s.cont = null;
+            return;
+        }
+        if (ref == null) {
             // Suspended for the first time: from now on only what it waits for keeps it
             // alive, so the loop holds it weakly and reports it if it is collected.
             l.tasks.registerSuspended(this);
@@ -581,6 +617,9 @@ public final class Task<T> extends Future<T> {
                 coro = null; // asyncio 3.13 (gh-122332): an eager task done at once holds no coroutine
             }
             loop.tasks.taskFinished(this);
+            if (Jfr.on) {
+                Diagnostics.taskFinished(this);
+            }
         }
     }
 

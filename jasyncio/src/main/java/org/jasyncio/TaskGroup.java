@@ -191,6 +191,7 @@ public final class TaskGroup implements AutoCloseable {
         // Even a task already done (an eager one) reports through its done callback, on the
         // ready queue: failing inside createTask() must not cancel the caller too early.
         tasks.add(t);
+        AwaitedBy.add(t, parent);
         t.addInternalCallback(this::onTaskDone);
         if (aborting && !t.done()) {
             t.cancelInternal(null); // the group started shutting down while the task was made
@@ -224,6 +225,7 @@ public final class TaskGroup implements AutoCloseable {
     private void onTaskDone(Future<?> f) {
         Task<?> task = (Task<?>) f;
         tasks.remove(task);
+        AwaitedBy.discard(task, parent);
         if (onCompleted != null && tasks.isEmpty()) {
             onCompleted.trySetResult(null);
         }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.jasyncio.internal.net.unix.UnixDatagramEndpoints;
 import org.jasyncio.internal.subprocess.Spawner;
 
 /**
@@ -246,7 +247,7 @@ public final class VirtualClock {
 
     /** Whether something outside the loop's own queues may still produce an event. */
     private static boolean outsideWorkInFlight(BaseEventLoop l) {
-        if (l.outsideWork.get() > 0 || Spawner.hasRunningChildren(l)) {
+        if (l.outsideWork.get() > 0 || Spawner.hasRunningChildren(l) || UnixDatagramEndpoints.anyOpen(l)) {
             return true;
         }
         for (SelectionKey k : l.poller.nio().selector().keys()) {

@@ -3,6 +3,7 @@ package org.jasyncio;
 import static org.jasyncio.Asyncio.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -468,5 +469,36 @@ class TaskTest {
             }
         });
         assertEquals(10_000, counter[0]);
+    }
+
+    /**
+     * A finished task that is still held (by a gather, by whoever reads its result later) lets
+     * go of its virtual thread, continuation and stack: a burst of finished tasks costs the
+     * collector Task objects, not threads. It still gives its result, and stepping it again
+     * (a stray wake-up) does not run its body again.
+     */
+    @Test
+    void finishedTaskLetsGoOfItsThread() throws Exception {
+        int[] runs = {0};
+        run(() -> {
+            Task<String> t = createTask(() -> {
+                runs[0]++;
+                sleep(0);
+                return "done";
+            });
+            sleep(0);
+            WeakReference<Thread> thread = new WeakReference<>(t.thread);
+            assertNotNull(thread.get(), "a suspended task has its thread");
+            assertEquals("done", t.await());
+            assertNull(t.thread);
+            for (int i = 0; i < 20 && thread.get() != null; i++) {
+                System.gc();
+                sleep(0.01);
+            }
+            assertNull(thread.get(), "the finished task's thread was collected while the task is held");
+            t.step();
+            assertEquals(1, runs[0], "the body ran once");
+            assertEquals("done", t.result());
+        });
     }
 }

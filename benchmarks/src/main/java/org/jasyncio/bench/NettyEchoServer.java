@@ -19,12 +19,17 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 
 /**
- * The Netty peer of the echo benchmark: NIO on ONE event-loop thread (the same thread
+ * The Netty peer of the echo benchmark: NIO on ONE event-loop thread by default (the same thread
  * accepts and serves, as jasyncio's single loop does), Netty's own echo example handler:
  * write each buffer back on {@code channelRead}, flush on {@code channelReadComplete}.
  * TCP_NODELAY is on (Netty's default). Prints {@code listening PORT} when ready.
  *
- * <pre>NettyEchoServer PORT [--tls --cert CERT_PEM --key KEY_PEM [--provider jdk|openssl]]</pre>
+ * <pre>NettyEchoServer PORT [--tls --cert CERT_PEM --key KEY_PEM [--provider jdk|openssl]] [--threads N] [--work-us U]</pre>
+ *
+ * <p>{@code --threads N} (default 1) gives the event-loop group N threads: one of them also
+ * accepts, and the connections are spread round robin over all N (Netty's usual setup, the
+ * peer of jasyncio's {@code LoopGroup}). {@code --work-us U} spins U microseconds of CPU in
+ * every {@code channelRead} before the echo, as {@code echo-server --work-us} does.
  *
  * <p>{@code --tls} puts an {@code SslHandler} first in the pipeline, as Netty's SecureChat
  * example does. The provider is the JDK's {@code SSLEngine} by default (SunJSSE, the provider
@@ -37,8 +42,20 @@ public final class NettyEchoServer {
 
     @Sharable
     static final class EchoHandler extends ChannelInboundHandlerAdapter {
+        private final long workNanos;
+
+        EchoHandler(long workNanos) {
+            this.workNanos = workNanos;
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (workNanos > 0) {
+                long end = System.nanoTime() + workNanos;
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            }
             ctx.write(msg);
         }
 
@@ -54,7 +71,8 @@ public final class NettyEchoServer {
     }
 
     public static void main(String[] args) throws Exception {
-        String usage = "usage: NettyEchoServer PORT [--tls --cert CERT_PEM --key KEY_PEM [--provider jdk|openssl]]";
+        String usage = "usage: NettyEchoServer PORT [--tls --cert CERT_PEM --key KEY_PEM [--provider jdk|openssl]]"
+                + " [--threads N] [--work-us U]";
         if (args.length < 1) {
             System.err.println(usage);
             System.exit(2);
@@ -64,8 +82,12 @@ public final class NettyEchoServer {
         String cert = null;
         String key = null;
         String provider = "jdk";
+        int threads = 1;
+        long workNanos = 0;
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
+                case "--work-us" -> workNanos = Long.parseLong(args[++i]) * 1_000L;
                 case "--tls" -> tls = true;
                 case "--cert" -> cert = args[++i];
                 case "--key" -> key = args[++i];
@@ -91,9 +113,9 @@ public final class NettyEchoServer {
             System.out.println("TLS provider " + p + (p == SslProvider.OPENSSL ? " (" + OpenSsl.versionString() + ")" : ""));
         }
         SslContext sslContext = ssl;
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         try {
-            EchoHandler handler = new EchoHandler();
+            EchoHandler handler = new EchoHandler(workNanos);
             ServerBootstrap b = new ServerBootstrap()
                     .group(group)
                     .channel(NioServerSocketChannel.class)

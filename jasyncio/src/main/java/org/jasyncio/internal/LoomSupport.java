@@ -111,13 +111,27 @@ public final class LoomSupport {
      * @throws IllegalStateException if {@code java.lang} is not opened to jasyncio
      */
     public static Thread newThread(Executor scheduler, Runnable body) {
+        return newThread(scheduler, null, body);
+    }
+
+    /**
+     * Creates an unstarted named virtual thread, as {@link #newThread(Executor, Runnable)}.
+     *
+     * @param scheduler receives the thread's continuation; its {@code execute} must not block
+     * @param name the thread's name, or {@code null} for none
+     * @param body what the thread runs
+     * @return the unstarted thread
+     * @throws IllegalStateException if {@code java.lang} is not opened to jasyncio
+     */
+    public static Thread newThread(Executor scheduler, String name, Runnable body) {
         check();
         try {
             if (NEW_THREAD != null) {
-                return (Thread) NEW_THREAD.invokeExact(scheduler, (String) null, NO_INHERIT_THREAD_LOCALS, body);
+                return (Thread) NEW_THREAD.invokeExact(scheduler, name, NO_INHERIT_THREAD_LOCALS, body);
             }
-            return ((Thread.Builder.OfVirtual) BUILDER_CTOR.invokeExact(scheduler)).inheritInheritableThreadLocals(false)
-                    .unstarted(body);
+            Thread.Builder.OfVirtual b = ((Thread.Builder.OfVirtual) BUILDER_CTOR.invokeExact(scheduler))
+                    .inheritInheritableThreadLocals(false);
+            return (name == null ? b : b.name(name)).unstarted(body);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

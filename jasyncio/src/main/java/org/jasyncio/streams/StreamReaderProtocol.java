@@ -32,6 +32,8 @@ public final class StreamReaderProtocol implements Protocol {
     private BaseTransport transport;
     private boolean overSsl;
     private Task<Void> task;
+    /** connectionLost was called: the reader has its end. */
+    private boolean lost;
 
     /**
      * Makes a protocol that feeds {@code reader}; asyncio's
@@ -118,12 +120,22 @@ public final class StreamReaderProtocol implements Protocol {
         }
     }
 
+    /**
+     * Ends the reader (end of file, or {@code exc}) and wakes the writer's waiters; asyncio's
+     * {@code StreamReaderProtocol.connection_lost}. A second call leaves the reader as the
+     * first left it, as asyncio's, which lets go of its reader after the first.
+     *
+     * @param exc what broke the connection, or {@code null} for a regular close
+     */
     @Override
     public void connectionLost(Exception exc) {
-        if (exc == null) {
-            reader.feedEof();
-        } else {
-            reader.setException(exc);
+        if (!lost) {
+            lost = true;
+            if (exc == null) {
+                reader.feedEof();
+            } else {
+                reader.setException(exc);
+            }
         }
         flow.connectionLost(exc);
         task = null;

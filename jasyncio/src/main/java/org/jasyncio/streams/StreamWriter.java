@@ -83,7 +83,9 @@ public final class StreamWriter {
      * {@link #drain()} when writing much.
      *
      * @param data the bytes; not {@code null}; copied if buffered
-     * @throws IllegalStateException if the writer was closed, or {@link #writeEof()} was called
+     * @throws IllegalStateException if {@link #writeEof()} was called; after
+     *         {@link #close()}, or once the connection is lost, the data is dropped as in
+     *         asyncio ({@link #drain()} reports a lost connection)
      */
     public void write(byte[] data) {
         transport.write(data);

@@ -1,6 +1,8 @@
 package org.jasyncio.streams;
 
 import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -62,7 +64,7 @@ public final class Streams {
      *
      * @param host a host name or IP literal
      * @param port 0 to 65535
-     * @param options TLS and local address; not {@code null}
+     * @param options TLS, local address, happy eyeballs; not {@code null}
      * @return the reader and the writer
      * @throws IOException if connecting or the TLS handshake fails
      * @throws IllegalStateException if called outside a task
@@ -81,7 +83,7 @@ public final class Streams {
      *
      * @param host a host name or IP literal
      * @param port 0 to 65535
-     * @param options TLS and local address; not {@code null}
+     * @param options TLS, local address, happy eyeballs; not {@code null}
      * @param limit the reader's limit, in bytes (see {@link StreamReader})
      * @return the reader and the writer
      * @throws IOException if connecting or the TLS handshake fails
@@ -230,5 +232,136 @@ public final class Streams {
         new StreamReader(limit);
         return Asyncio.getRunningLoop().createUnixServer(
                 () -> new StreamReaderProtocol(new StreamReader(limit), callback), path, options);
+    }
+
+    // ---- over channels the caller made (asyncio's sock=) ------------------------------------
+
+    /**
+     * Wraps a connected stream channel (TCP or Unix) in a reader and a writer; asyncio's
+     * {@code open_connection(sock=sock, limit=..., ssl=...)}. The channel belongs to the
+     * writer's transport from then on; see
+     * {@link EventLoop#createConnection(java.util.function.Supplier, SocketChannel, ConnectionOptions)}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the channel.
+     *
+     * @param sock a connected channel
+     * @param options TLS (with a server host name); not {@code null}
+     * @param limit the reader's limit, in bytes
+     * @return the reader and the writer
+     * @throws IOException if the channel cannot be set up or the TLS handshake fails
+     * @throws IllegalArgumentException if {@code limit <= 0}, or the channel is closed or not
+     *         connected, or the options ask for what a connected channel cannot do (a local
+     *         address, happy eyeballs, TLS without a server host name)
+     * @throws IllegalStateException if called outside a task
+     * @throws CancelledError if the calling task is cancelled
+     */
+    public static StreamPair openConnection(SocketChannel sock, ConnectionOptions options, int limit)
+            throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReader reader = new StreamReader(limit);
+        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
+        Connection<StreamReaderProtocol> c = loop.createConnection(() -> protocol, sock, options);
+        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader));
+    }
+
+    /**
+     * Wraps a connected channel with the default options and limit; see
+     * {@link #openConnection(SocketChannel, ConnectionOptions, int)}.
+     *
+     * @param sock a connected channel
+     * @return the reader and the writer
+     * @throws IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if the channel is closed or not connected
+     * @throws IllegalStateException if called outside a task
+     * @throws CancelledError if the calling task is cancelled
+     */
+    public static StreamPair openConnection(SocketChannel sock) throws IOException {
+        return openConnection(sock, ConnectionOptions.defaults(), StreamReader.DEFAULT_LIMIT);
+    }
+
+    /**
+     * Wraps a connected Unix domain channel; asyncio's {@code open_unix_connection(sock=sock)}.
+     *
+     * @param sock a connected Unix domain channel
+     * @param options TLS (with a server host name); not {@code null}
+     * @param limit the reader's limit, in bytes
+     * @return the reader and the writer
+     * @throws IOException if the channel cannot be set up or the TLS handshake fails
+     * @throws IllegalArgumentException as {@link #openConnection(SocketChannel, ConnectionOptions, int)},
+     *         or if the channel is not a Unix domain socket
+     * @throws IllegalStateException if called outside a task
+     * @throws CancelledError if the calling task is cancelled
+     */
+    public static StreamPair openUnixConnection(SocketChannel sock, ConnectionOptions options, int limit)
+            throws IOException {
+        EventLoop loop = Asyncio.getRunningLoop();
+        StreamReader reader = new StreamReader(limit);
+        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
+        Connection<StreamReaderProtocol> c = loop.createUnixConnection(() -> protocol, sock, options);
+        return new StreamPair(reader, new StreamWriter(c.transport(), protocol, reader));
+    }
+
+    /**
+     * Serves on a listening channel made elsewhere, a task per client; asyncio's
+     * {@code start_server(client_connected_cb, sock=sock, limit=...)}. See
+     * {@link EventLoop#createServer(java.util.function.Supplier, ServerSocketChannel, ServerOptions)}.
+     *
+     * @param callback serves one client; not {@code null}
+     * @param sock a bound channel (TCP or Unix)
+     * @param options TLS, start of serving; not {@code null}
+     * @param limit each reader's limit, in bytes
+     * @return the server
+     * @throws IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if {@code limit <= 0}, or the channel is closed or not
+     *         bound
+     * @throws IllegalStateException if called outside a task
+     * @throws CancelledError if the calling task is cancelled
+     */
+    public static Server startServer(ClientConnectedCallback callback, ServerSocketChannel sock, ServerOptions options,
+            int limit) throws IOException {
+        Objects.requireNonNull(callback, "callback");
+        new StreamReader(limit);
+        return Asyncio.getRunningLoop().createServer(
+                () -> new StreamReaderProtocol(new StreamReader(limit), callback), sock, options);
+    }
+
+    /**
+     * Serves on a listening channel with the default options and limit; see
+     * {@link #startServer(ClientConnectedCallback, ServerSocketChannel, ServerOptions, int)}.
+     *
+     * @param callback serves one client; not {@code null}
+     * @param sock a bound channel
+     * @return the server, accepting
+     * @throws IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if the channel is closed or not bound
+     * @throws IllegalStateException if called outside a task
+     * @throws CancelledError if the calling task is cancelled
+     */
+    public static Server startServer(ClientConnectedCallback callback, ServerSocketChannel sock) throws IOException {
+        return startServer(callback, sock, ServerOptions.defaults(), StreamReader.DEFAULT_LIMIT);
+    }
+
+    /**
+     * Serves on a listening Unix domain channel made elsewhere; asyncio's
+     * {@code start_unix_server(client_connected_cb, sock=sock)}.
+     *
+     * @param callback serves one client; not {@code null}
+     * @param sock a bound Unix domain channel
+     * @param options TLS, start of serving; not {@code null}
+     * @param limit each reader's limit, in bytes
+     * @return the server
+     * @throws IOException if the channel cannot be set up
+     * @throws IllegalArgumentException if {@code limit <= 0}, or the channel is closed, not
+     *         bound, or not a Unix domain socket
+     * @throws IllegalStateException if called outside a task
+     * @throws CancelledError if the calling task is cancelled
+     */
+    public static Server startUnixServer(ClientConnectedCallback callback, ServerSocketChannel sock,
+            ServerOptions options, int limit) throws IOException {
+        Objects.requireNonNull(callback, "callback");
+        new StreamReader(limit);
+        return Asyncio.getRunningLoop().createUnixServer(
+                () -> new StreamReaderProtocol(new StreamReader(limit), callback), sock, options);
     }
 }

@@ -25,8 +25,9 @@ public interface DatagramTransport extends BaseTransport {
      *        made with a remote address
      * @throws IllegalArgumentException if the endpoint has a remote address and
      *         {@code address} is another one, or if it has none and {@code address} is
-     *         {@code null}
-     * @throws IllegalStateException if this transport was closed or aborted
+     *         {@code null}. After {@link #close()} (once the queued datagrams are sent) or
+     *         {@link #abort()}, the datagram is dropped, as in asyncio (a warning from the
+     *         fifth)
      */
     void sendto(byte[] data, SocketAddress address);
 
@@ -36,7 +37,6 @@ public interface DatagramTransport extends BaseTransport {
      *
      * @param data the payload; not {@code null}
      * @throws IllegalArgumentException if the endpoint has no remote address
-     * @throws IllegalStateException if this transport was closed or aborted
      */
     default void sendto(byte[] data) {
         sendto(data, null);

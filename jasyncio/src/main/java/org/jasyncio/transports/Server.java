@@ -23,11 +23,14 @@ import org.jasyncio.EventLoop;
  * connections already accepted live on until they close. {@link #waitClosed()} waits for
  * that, {@link #closeClients()} and {@link #abortClients()} hurry it (Python 3.13).
  *
- * <p>Loop-affine: call its methods on its loop's thread.
+ * <p>Loop-affine: call its methods on its loop's thread. The server of a loop group
+ * ({@code org.jasyncio.group.LoopGroup#createServer}) is the exception: it listens on every
+ * loop of the group, and its methods may be called from any thread or task.
  *
  * @since 0.1
  */
-public sealed interface Server extends AutoCloseable permits org.jasyncio.internal.net.SocketServer {
+public sealed interface Server extends AutoCloseable
+        permits org.jasyncio.internal.net.SocketServer, org.jasyncio.internal.group.GroupServer {
     /**
      * Returns the loop the server runs on; asyncio's {@code get_loop()}.
      *

@@ -14,11 +14,15 @@ import java.nio.ByteBuffer;
  * {@link org.jasyncio.streams.StreamWriter#drain()} waits for {@code resumeWriting} for you.
  *
  * <h2>Writes after close</h2>
- * Writing after this transport's own {@link #close()} or {@link #abort()} is a programming
- * error and throws {@link IllegalStateException}. Writing after the connection was lost by
- * itself (the peer reset it, an I/O error) drops the data, as asyncio does: the protocol
- * learns of the loss through {@link BaseProtocol#connectionLost}, and the fifth and later
- * such writes are logged as a warning.
+ * As in asyncio, a write never fails because the connection is closing or gone. After
+ * {@link #close()}, while data written before it is still being sent, a write joins that data
+ * (TLS transports drop it: their close starts the TLS shutdown at once); once the buffer is
+ * empty, after {@link #abort()}, or after the connection was lost by itself (the peer reset
+ * it, an I/O error), the data is dropped: the protocol learns of the loss through
+ * {@link BaseProtocol#connectionLost} (and {@code StreamWriter.drain()} raises it), and the
+ * fifth and later dropped writes are logged as a warning. The pipe transports of
+ * subprocesses throw {@link IllegalStateException} for a write after their own
+ * {@code close()} instead (see their documentation).
  *
  * <p>Loop-affine, as {@link BaseTransport}.
  *
@@ -31,8 +35,9 @@ public interface WriteTransport extends BaseTransport {
      * as this returns.
      *
      * @param data the bytes; not {@code null}; empty sends nothing
-     * @throws IllegalStateException if this transport was closed or aborted, or
-     *         {@link #writeEof()} was called
+     * @throws IllegalStateException if {@link #writeEof()} was called (asyncio's
+     *         {@code RuntimeError}), or, on a subprocess pipe, after its own {@code close()};
+     *         see "Writes after close" above
      */
     void write(byte[] data);
 

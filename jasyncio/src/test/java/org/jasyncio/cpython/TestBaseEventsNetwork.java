@@ -205,7 +205,7 @@ class TestBaseEventsNetwork {
     void testCreateDatagramEndpointNoaddrNofamily() throws Exception {
         // D1: ValueError is IllegalArgumentException; there is no family argument
         run(() -> assertThrows(IllegalArgumentException.class,
-                () -> loop.createDatagramEndpoint(() -> new MyDatagramProto(loop), null, null)));
+                () -> loop.createDatagramEndpoint(() -> new MyDatagramProto(loop), (InetSocketAddress) null, null)));
     }
 
     // CPython: test_base_events.py::BaseEventLoopWithSelectorTests::test_create_datagram_endpoint_allow_broadcast

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 
 import javax.net.ssl.SSLContext;
 
+import org.jasyncio.CancelledError;
 import org.jasyncio.EventLoop;
+import org.jasyncio.group.Balancing;
+import org.jasyncio.group.LoopGroup;
 import org.jasyncio.streams.StreamReader;
 import org.jasyncio.streams.StreamWriter;
 import org.jasyncio.streams.Streams;
@@ -27,6 +30,7 @@ import org.jasyncio.transports.Transport;
  *
  * <pre>
  * ./run-example.sh echo-server [--host H] [--port P] [--protocol | --buffered] [--tls [--cert F --key F]]
+ *                               [--loops N] [--work-us U]
  * </pre>
  *
  * <p>It listens on 127.0.0.1:8888 by default and echoes every byte back. When a client
@@ -42,8 +46,14 @@ import org.jasyncio.transports.Transport;
  *     and writes straight from it;</li>
  * <li>{@code --tls}: any mode over TLS, with a self-signed certificate made at start (its
  *     PEM path is printed, for {@code echo-client --tls --cafile}) or the given PEM files.</li>
+ * <li>{@code --loops N}: a {@link LoopGroup} of N loops, each on its own thread, serving
+ *     one port (SO_REUSEPORT where the platform has it, else one acceptor); every
+ *     connection lives on one loop;</li>
+ * <li>{@code --work-us U}: U microseconds of CPU work (a busy loop) per request (each read)
+ *     before the echo, to model a real handler; 0 by default.</li>
  * </ul>
- * It is also the server of the echo benchmark.
+ * It is also the server of the echo benchmark (and, with {@code --loops} and
+ * {@code --work-us}, of its many-loops group).
  */
 public final class EchoServer {
     private EchoServer() {}
@@ -67,11 +77,27 @@ public final class EchoServer {
      * @param tls whether to run TLS
      * @param cert the certificate chain PEM, or {@code null} for a self-signed one
      * @param key the PKCS#8 key PEM, or {@code null}
+     * @param loops the loops of a {@link LoopGroup}, or 0 for one loop run by {@code run()}
+     * @param workUs microseconds of CPU work per request, 0 or more
      */
-    public record Options(String host, int port, Mode mode, boolean tls, Path cert, Path key) {
+    public record Options(String host, int port, Mode mode, boolean tls, Path cert, Path key, int loops, int workUs) {
         /** The usage line. */
-        public static final String USAGE =
-                "usage: echo-server [--host H] [--port P] [--protocol | --buffered] [--tls [--cert FILE --key FILE]]";
+        public static final String USAGE = "usage: echo-server [--host H] [--port P] [--protocol | --buffered]"
+                + " [--tls [--cert FILE --key FILE]] [--loops N] [--work-us U]";
+
+        /**
+         * The options of one loop and no work per request.
+         *
+         * @param host the address to listen on
+         * @param port the port; 0 lets the system choose
+         * @param mode how to echo
+         * @param tls whether to run TLS
+         * @param cert the certificate chain PEM, or {@code null} for a self-signed one
+         * @param key the PKCS#8 key PEM, or {@code null}
+         */
+        public Options(String host, int port, Mode mode, boolean tls, Path cert, Path key) {
+            this(host, port, mode, tls, cert, key, 0, 0);
+        }
 
         /**
          * Parses the arguments.
@@ -87,6 +113,8 @@ public final class EchoServer {
             boolean tls = false;
             Path cert = null;
             Path key = null;
+            int loops = 0;
+            int workUs = 0;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--host" -> host = value(args, ++i);
@@ -96,13 +124,28 @@ public final class EchoServer {
                     case "--tls" -> tls = true;
                     case "--cert" -> cert = Path.of(value(args, ++i));
                     case "--key" -> key = Path.of(value(args, ++i));
+                    case "--loops" -> loops = count(args[i], value(args, ++i), 1);
+                    case "--work-us" -> workUs = count(args[i], value(args, ++i), 0);
                     default -> throw new IllegalArgumentException("unknown argument " + args[i] + "\n" + USAGE);
                 }
             }
             if ((cert == null) != (key == null) || cert != null && !tls) {
                 throw new IllegalArgumentException("--cert and --key go together, with --tls\n" + USAGE);
             }
-            return new Options(host, port, mode, tls, cert, key);
+            return new Options(host, port, mode, tls, cert, key, loops, workUs);
+        }
+
+        private static int count(String flag, String v, int min) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(flag + " needs a whole number of at least " + min + ", got " + v
+                    + "\n" + USAGE);
         }
 
         private static String value(String[] args, int i) {
@@ -136,6 +179,10 @@ public final class EchoServer {
             System.exit(2);
             return;
         }
+        if (o.loops() > 0) {
+            serveOnGroup(o);
+            return;
+        }
         run(() -> {
             Running r = start(o);
             try (Server server = r.server()) {
@@ -150,6 +197,81 @@ public final class EchoServer {
         });
     }
 
+    /** Serves on a group of {@code o.loops()} loops until the process is stopped. */
+    private static void serveOnGroup(Options o) throws Exception {
+        try (LoopGroup group = new LoopGroup(o.loops())) {
+            // SIGTERM / Ctrl-C: drain the loops briefly before the JVM exits
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> group.shutdown(1)));
+            Running r = startOnGroup(group, o);
+            Server server = r.server();
+            System.out.println("Serving on " + server.addresses() + " (" + o.mode().name().toLowerCase()
+                    + (o.tls() ? ", TLS" : "") + ", " + o.loops() + (o.loops() == 1 ? " loop" : " loops")
+                    + (LoopGroup.reusePortSupported() ? ", SO_REUSEPORT" : ", one acceptor")
+                    + (o.workUs() > 0 ? ", " + o.workUs() + " us of work per request" : "") + ")");
+            if (r.certificatePem() != null) {
+                System.out.println("Self-signed certificate: " + r.certificatePem());
+            }
+            try {
+                server.serveForever(); // blocks this thread until the server is closed
+            } catch (CancelledError closed) {
+                // closed by the shutdown hook
+            }
+        }
+    }
+
+    /**
+     * Starts the server on every loop of {@code group}; call it from a plain thread (or a
+     * task).
+     *
+     * @param group the loops to serve on
+     * @param o the options ({@code loops} is not read: the group decides)
+     * @return the server and, with a self-signed certificate, its PEM file
+     * @throws Exception if binding fails or the certificate cannot be made
+     */
+    public static Running startOnGroup(LoopGroup group, Options o) throws Exception {
+        Path[] pem = new Path[1];
+        ServerOptions so = serverOptions(o, pem, false);
+        long work = o.workUs() * 1_000L;
+        Server server = switch (o.mode()) {
+            case STREAMS -> group.startServer((r, w) -> echo(r, w, work), o.host(), o.port(), so,
+                    StreamReader.DEFAULT_LIMIT, Balancing.AUTO);
+            case PROTOCOL -> group.createServer(() -> new EchoProtocol(work), o.host(), o.port(), so, Balancing.AUTO);
+            case BUFFERED -> group.createServer(() -> new BufferedEcho(work), o.host(), o.port(), so, Balancing.AUTO);
+        };
+        return new Running(server, pem[0]);
+    }
+
+    private static ServerOptions serverOptions(Options o, Path[] pem, boolean inTask) throws Exception {
+        ServerOptions so = ServerOptions.defaults().withBacklog(1024);
+        if (o.tls()) {
+            SSLContext ctx;
+            if (o.cert() != null) {
+                ctx = SslContexts.server(o.cert(), o.key());
+            } else {
+                SelfSignedCertificate c = inTask ? toThread(SelfSignedCertificate::create) : SelfSignedCertificate.create();
+                pem[0] = c.certificatePem();
+                ctx = c.serverContext();
+            }
+            so = so.withSsl(ctx);
+        }
+        return so;
+    }
+
+    /**
+     * Spins for {@code nanos} nanoseconds of CPU: the modelled work of one request.
+     *
+     * @param nanos how long; 0 or less does nothing
+     */
+    static void work(long nanos) {
+        if (nanos <= 0) {
+            return;
+        }
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+    }
+
     /**
      * Starts the server; call it inside a task.
      *
@@ -158,36 +280,27 @@ public final class EchoServer {
      * @throws Exception if binding fails or the certificate cannot be made
      */
     public static Running start(Options o) throws Exception {
-        ServerOptions so = ServerOptions.defaults().withBacklog(1024);
-        Path pem = null;
-        if (o.tls()) {
-            SSLContext ctx;
-            if (o.cert() != null) {
-                ctx = SslContexts.server(o.cert(), o.key());
-            } else {
-                SelfSignedCertificate c = toThread(SelfSignedCertificate::create);
-                pem = c.certificatePem();
-                ctx = c.serverContext();
-            }
-            so = so.withSsl(ctx);
-        }
+        Path[] pem = new Path[1];
+        ServerOptions so = serverOptions(o, pem, true);
+        long work = o.workUs() * 1_000L;
         EventLoop loop = getRunningLoop();
         Server server = switch (o.mode()) {
-            case STREAMS -> Streams.startServer(EchoServer::echo, o.host(), o.port(), so);
-            case PROTOCOL -> loop.createServer(EchoProtocol::new, o.host(), o.port(), so);
-            case BUFFERED -> loop.createServer(BufferedEcho::new, o.host(), o.port(), so);
+            case STREAMS -> Streams.startServer((r, w) -> echo(r, w, work), o.host(), o.port(), so);
+            case PROTOCOL -> loop.createServer(() -> new EchoProtocol(work), o.host(), o.port(), so);
+            case BUFFERED -> loop.createServer(() -> new BufferedEcho(work), o.host(), o.port(), so);
         };
-        return new Running(server, pem);
+        return new Running(server, pem[0]);
     }
 
     /** The streams echo: read, write, drain until end of file; then close our side. */
-    static void echo(StreamReader reader, StreamWriter writer) throws IOException {
+    static void echo(StreamReader reader, StreamWriter writer, long workNanos) throws IOException {
         try {
             while (true) {
                 byte[] data = reader.read(64 * 1024);
                 if (data.length == 0) {
                     break; // the client half-closed and everything was echoed
                 }
+                work(workNanos);
                 writer.write(data);
                 writer.drain();
             }
@@ -200,7 +313,12 @@ public final class EchoServer {
 
     /** The protocol echo: dataReceived writes back; back-pressure pauses reading. */
     static final class EchoProtocol implements Protocol {
+        private final long workNanos;
         private Transport transport;
+
+        EchoProtocol(long workNanos) {
+            this.workNanos = workNanos;
+        }
 
         @Override
         public void connectionMade(BaseTransport t) {
@@ -209,6 +327,7 @@ public final class EchoServer {
 
         @Override
         public void dataReceived(byte[] data) {
+            work(workNanos);
             transport.write(data);
         }
 
@@ -232,7 +351,12 @@ public final class EchoServer {
     /** The buffered-protocol echo: one reused direct buffer, no copy into the protocol. */
     static final class BufferedEcho implements BufferedProtocol {
         private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+        private final long workNanos;
         private Transport transport;
+
+        BufferedEcho(long workNanos) {
+            this.workNanos = workNanos;
+        }
 
         @Override
         public void connectionMade(BaseTransport t) {
@@ -246,6 +370,7 @@ public final class EchoServer {
 
         @Override
         public void bufferUpdated(int nbytes) {
+            work(workNanos);
             transport.write(buffer.flip());
         }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 import org.jasyncio.Asyncio;
+import org.jasyncio.group.LoopGroup;
 import org.jasyncio.streams.StreamPair;
 import org.jasyncio.streams.Streams;
 import org.jasyncio.transports.ConnectionOptions;
@@ -51,6 +52,35 @@ class EchoServerTest {
         });
     }
 
+    /** --loops: every mode serves on every loop of the group, with the per-request work in place. */
+    @ParameterizedTest
+    @CsvSource({"STREAMS,false", "PROTOCOL,false", "BUFFERED,false", "PROTOCOL,true"})
+    void servesOnEveryLoopOfAGroup(EchoServer.Mode mode, boolean tls) throws Exception {
+        try (LoopGroup group = new LoopGroup(2)) {
+            EchoServer.Running r = EchoServer.startOnGroup(group,
+                    new EchoServer.Options("127.0.0.1", 0, mode, tls, null, null, 2, 20));
+            int port = ((InetSocketAddress) r.server().addresses().get(0)).getPort();
+            for (int c = 0; c < 8; c++) {
+                int id = c;
+                Asyncio.run(() -> {
+                    ConnectionOptions co = tls
+                            ? ConnectionOptions.defaults().withSsl(SslContexts.client(r.certificatePem()))
+                            : ConnectionOptions.defaults();
+                    StreamPair s = Streams.openConnection("127.0.0.1", port, co);
+                    byte[] msg = ("client " + id).getBytes();
+                    for (int k = 0; k < 20; k++) {
+                        s.writer().write(msg);
+                        s.writer().drain();
+                        assertArrayEquals(msg, s.reader().readExactly(msg.length));
+                    }
+                    s.writer().close();
+                });
+            }
+            assertTrue(group.statistics().stream().allMatch(st -> st.running()));
+            r.server().close();
+        }
+    }
+
     @Test
     void options() {
         EchoServer.Options d = EchoServer.Options.parse();
@@ -61,8 +91,14 @@ class EchoServerTest {
         assertEquals(EchoServer.Mode.PROTOCOL, o.mode());
         assertTrue(o.tls());
         assertEquals(EchoServer.Mode.BUFFERED, EchoServer.Options.parse("--buffered").mode());
+        EchoServer.Options g = EchoServer.Options.parse("--loops", "2", "--work-us", "50");
+        assertEquals(2, g.loops());
+        assertEquals(50, g.workUs());
+        assertEquals(0, d.loops());
+        assertEquals(0, d.workUs());
         for (List<String> bad : List.of(List.of("--port", "x"), List.of("--port", "70000"), List.of("--nope"),
-                List.of("--host"), List.of("--cert", "a"), List.of("--cert", "a", "--key", "b"))) {
+                List.of("--host"), List.of("--cert", "a"), List.of("--cert", "a", "--key", "b"),
+                List.of("--loops", "0"), List.of("--loops", "x"), List.of("--work-us", "-1"), List.of("--loops"))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> EchoServer.Options.parse(bad.toArray(new String[0])), bad.toString());
             assertTrue(e.getMessage().contains("usage: echo-server"), e.getMessage());

@@ -1,6 +1,7 @@
 package org.jasyncio.internal.net;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -71,7 +72,15 @@ public final class DatagramEndpoints {
                 ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
             }
             if (local != null) {
-                ch.bind(local);
+                try {
+                    ch.bind(local);
+                } catch (BindException e) {
+                    // Name the address, as asyncio's "error while attempting to bind on address".
+                    BindException b = new BindException("error while attempting to bind on address " + local + ": "
+                            + e.getMessage());
+                    b.initCause(e);
+                    throw b;
+                }
             }
             if (remote != null && !options.allowBroadcast()) {
                 // asyncio does not connect a broadcast socket: replies may come from any host

@@ -125,7 +125,6 @@ final class DatagramSocketTransport extends SelectorTransport implements Datagra
         } else if (address == null) {
             throw new IllegalArgumentException("this endpoint has no remote address: give the destination");
         }
-        checkNotClosedByUser("sendto()");
         if (connLost > 0) {
             droppedWrite();
             return;

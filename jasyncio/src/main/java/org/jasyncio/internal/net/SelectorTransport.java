@@ -42,8 +42,6 @@ abstract class SelectorTransport implements IoHandler {
     private int interestOps;
     /** close(), abort() or a fatal error: no more reading; no writing once the buffer is empty. */
     boolean closing;
-    /** close() or abort() was called by the user: later writes are programming errors. */
-    boolean closedByUser;
     /** Set once the connection is lost (asyncio's _conn_lost counts dropped writes after it). */
     int connLost;
     /** connectionMade was called, so connectionLost must be. */
@@ -105,7 +103,6 @@ abstract class SelectorTransport implements IoHandler {
      */
     public void close() {
         checkThread("Transport.close()");
-        closedByUser = true;
         if (closing) {
             return;
         }
@@ -125,7 +122,6 @@ abstract class SelectorTransport implements IoHandler {
      */
     public void abort() {
         checkThread("Transport.abort()");
-        closedByUser = true;
         forceClose(null);
     }
 
@@ -172,7 +168,17 @@ abstract class SelectorTransport implements IoHandler {
                 server = null;
                 s.detach(this);
             }
+            connectionEnded(exc);
         }
+    }
+
+    /**
+     * The channel is closed: ends what still waits on it (a sendfile in progress). Must not
+     * throw.
+     *
+     * @param exc the error that lost the connection, or null
+     */
+    void connectionEnded(Exception exc) {
     }
 
     final void closeChannel() {
@@ -188,6 +194,7 @@ abstract class SelectorTransport implements IoHandler {
         clearBuffer();
         closing = true;
         closeChannel();
+        connectionEnded(null);
     }
 
     /**
@@ -260,6 +267,7 @@ abstract class SelectorTransport implements IoHandler {
             server = null;
             s.detach(this);
         }
+        connectionEnded(error instanceof Exception e ? e : null);
         try {
             io.callSoonInternal(() -> tellProtocolLost(error));
         } catch (Throwable ignored) {
@@ -307,12 +315,6 @@ abstract class SelectorTransport implements IoHandler {
         connLost++;
     }
 
-    final void checkNotClosedByUser(String what) {
-        if (closedByUser) {
-            throw new IllegalStateException(what + " on a transport that was closed: " + this);
-        }
-    }
-
     // ---- write flow control -------------------------------------------------------------
 
     /**
@@ -347,6 +349,11 @@ abstract class SelectorTransport implements IoHandler {
      */
     public long getWriteBufferSize() {
         return bufferSize();
+    }
+
+    /** Whether the protocol was told to pause writing (asyncio's {@code _protocol_paused}). */
+    final boolean protocolPaused() {
+        return protocolPaused;
     }
 
     final void maybePauseProtocol() {

@@ -32,6 +32,8 @@ final class SelectorWritePipeTransport extends SelectorTransport implements Writ
     private final String name;
     /** writeEof() was called. */
     private boolean eof;
+    /** Writes dropped after close() or abort(). */
+    private int droppedWhileClosing;
 
     SelectorWritePipeTransport(IoLoop io, SelectableChannel ch, BaseProtocol protocol, Future<Void> waiter,
             Object pipe, String name) throws IOException {
@@ -107,8 +109,18 @@ final class SelectorWritePipeTransport extends SelectorTransport implements Writ
         if (len == 0) {
             return;
         }
-        if (connLost > 0 || closing) {
+        if (connLost > 0) {
             droppedWrite();
+            return;
+        }
+        if (closing) {
+            // asyncio drops writes after close() or abort(); the count must not mark the pipe
+            // lost, or what is still buffered would not be flushed
+            droppedWhileClosing++;
+            if (droppedWhileClosing >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) {
+                LOG.log(System.Logger.Level.WARNING, "pipe closed: " + this + " dropped the data ("
+                        + droppedWhileClosing + " writes)");
+            }
             return;
         }
         if (buffer.isEmpty()) {
@@ -165,7 +177,6 @@ final class SelectorWritePipeTransport extends SelectorTransport implements Writ
         if (eof) {
             throw new IllegalStateException("Cannot call write() after writeEof(): " + this);
         }
-        checkNotClosedByUser("write()");
     }
 
     /** asyncio's _write_ready. */

@@ -5,12 +5,15 @@ import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -287,6 +290,25 @@ public final class SockOps {
             return null;
         }
     }
+
+    /**
+     * The JDK's "Unix domain path too long" names neither the path nor the limit: this
+     * error does. Other errors are returned as they are.
+     */
+    static IOException namingUnixPath(IOException e, Path path) {
+        String m = e.getMessage();
+        if (!(e instanceof SocketException) || m == null || !m.contains("path too long")) {
+            return e;
+        }
+        int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+        SocketException named = new SocketException("Unix domain path too long: " + path + " is " + bytes
+                + " bytes; the limit is " + UNIX_PATH_MAX + " bytes (sun_path) including the terminating NUL");
+        named.initCause(e);
+        return named;
+    }
+
+    /** Linux's sizeof(sun_path). */
+    static final int UNIX_PATH_MAX = 108;
 
     static void checkPort(int port) {
         if (port < 0 || port > 65535) {

@@ -25,6 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLEngine;
@@ -67,8 +68,15 @@ public final class SocketServer implements Server {
     private Future<Void> servingForever;
     private final Path unixPath;
     private final Object unixInode;
+    /**
+     * Where accepted channels go instead of becoming connections here: a loop group's
+     * acceptor hands them to another loop's {@link #adopt}. Null for an ordinary server.
+     */
+    private Consumer<SocketChannel> handoff;
+    /** clients.size(), published for other threads (a loop group sums it over its loops). */
+    private volatile int clientCount;
 
-    private SocketServer(IoLoop io, Supplier<? extends BaseProtocol> factory, ServerOptions options,
+    SocketServer(IoLoop io, Supplier<? extends BaseProtocol> factory, ServerOptions options,
             List<ServerSocketChannel> socks, Path unixPath, Object unixInode) throws IOException {
         this.io = io;
         this.loop = io.eventLoop();
@@ -157,6 +165,50 @@ public final class SocketServer implements Server {
         }
     }
 
+    /**
+     * A server with no listening socket of its own, whose connections come from
+     * {@link #adopt}: one per loop of a loop group whose acceptor runs elsewhere. It tracks
+     * its connections as any server does ({@link #waitClosed}, {@link #closeClients}).
+     *
+     * @param io the loop's I/O side
+     * @param factory makes one protocol per connection
+     * @param options the options (TLS, for the adopted connections)
+     * @return the server, serving
+     * @throws IOException never in practice (no socket is opened)
+     */
+    public static SocketServer adopting(IoLoop io, Supplier<? extends BaseProtocol> factory, ServerOptions options)
+            throws IOException {
+        Objects.requireNonNull(factory, "protocolFactory");
+        Objects.requireNonNull(options, "options");
+        SocketServer server = new SocketServer(io, factory, options, List.of(), null, null);
+        server.serving = true;
+        return server;
+    }
+
+    /**
+     * Sends every channel this server accepts to {@code handoff} (called on this loop's
+     * thread) instead of making it a connection here; set before the server starts serving.
+     * If {@code handoff} throws, the channel is closed and the failure reported.
+     *
+     * @param handoff takes the accepted, still blocking channel; not {@code null}
+     */
+    public void handOffTo(Consumer<SocketChannel> handoff) {
+        io.checkLoopThread("SocketServer.handOffTo()");
+        this.handoff = Objects.requireNonNull(handoff, "handoff");
+    }
+
+    /**
+     * Makes {@code ch}, accepted by another loop's listener, a connection of this server, as
+     * if this server had accepted it. The connection is served even when this server was
+     * closed meanwhile: closing stops listening, never drops an accepted connection.
+     *
+     * @param ch an accepted channel, not registered with any selector
+     */
+    public void adopt(SocketChannel ch) {
+        io.checkLoopThread("SocketServer.adopt()");
+        acceptConnection(ch);
+    }
+
     private static void setReusePort(ServerSocketChannel s) throws IOException {
         SocketOption<Boolean> rp = StandardSocketOptions.SO_REUSEPORT;
         if (!s.supportedOptions().contains(rp)) {
@@ -190,7 +242,11 @@ public final class SocketServer implements Server {
         }
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
-            s.bind(UnixDomainSocketAddress.of(path), options.backlog());
+            try {
+                s.bind(UnixDomainSocketAddress.of(path), options.backlog());
+            } catch (IOException e) {
+                throw SockOps.namingUnixPath(e, path);
+            }
             s.configureBlocking(false);
             Object inode = inode(path);
             SocketServer server = new SocketServer(io, factory, options, List.of(s), path, inode);
@@ -218,7 +274,7 @@ public final class SocketServer implements Server {
         }
     }
 
-    private static Object inode(Path p) {
+    static Object inode(Path p) {
         try {
             return Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
@@ -228,7 +284,7 @@ public final class SocketServer implements Server {
 
     // ---- serving ----------------------------------------------------------------------------
 
-    private void startServing0() throws IOException {
+    void startServing0() throws IOException {
         if (serving) {
             return;
         }
@@ -379,10 +435,12 @@ public final class SocketServer implements Server {
 
     void attach(SelectorTransport t) {
         clients.add(t);
+        clientCount = clients.size();
     }
 
     void detach(SelectorTransport t) {
         clients.remove(t);
+        clientCount = clients.size();
         if (clients.isEmpty() && listeners == null) {
             wakeup();
         }
@@ -398,9 +456,14 @@ public final class SocketServer implements Server {
         return listeners == null ? List.of() : addresses;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Thread-safe: from another thread the count may be stale at once.
+     */
     @Override
     public int activeConnections() {
-        return clients.size();
+        return clientCount;
     }
 
     @Override
@@ -448,7 +511,12 @@ public final class SocketServer implements Server {
                 if (ch == null) {
                     return;
                 }
-                acceptConnection(ch);
+                Consumer<SocketChannel> h = handoff;
+                if (h == null) {
+                    acceptConnection(ch);
+                } else {
+                    handOff(h, ch);
+                }
             }
         }
 
@@ -491,10 +559,20 @@ public final class SocketServer implements Server {
         }
     }
 
+    private void handOff(Consumer<SocketChannel> h, SocketChannel ch) {
+        try {
+            h.accept(ch);
+        } catch (Throwable t) {
+            Connector.closeQuietly(ch);
+            report(t, null);
+        }
+    }
+
     private void acceptConnection(SocketChannel ch) {
         try {
             ch.configureBlocking(false);
-            if (unixPath == null) {
+            // By the channel, not by this server: an adopting server may get Unix channels too.
+            if (ch.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             }
         } catch (IOException e) {

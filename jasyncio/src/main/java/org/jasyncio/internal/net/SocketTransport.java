@@ -1,6 +1,7 @@
 package org.jasyncio.internal.net;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -30,6 +31,8 @@ public final class SocketTransport extends SelectorTransport implements Transpor
     /** End of stream was read. */
     private boolean eofSeen;
     private boolean readingPaused;
+    /** A zero-copy sendfile owns the socket's output: writes are refused until it ends. */
+    NativeSendfile sendfile;
 
     /**
      * Makes the transport and schedules, for the next iteration, the protocol's
@@ -188,15 +191,8 @@ public final class SocketTransport extends SelectorTransport implements Transpor
             return;
         }
         if (!keepOpen) {
-            closeQuietly();
+            close();
         }
-    }
-
-    /** A close decided by the transport itself (end of file), not by the user. */
-    private void closeQuietly() {
-        boolean user = closedByUser;
-        close();
-        closedByUser = user;
     }
 
     @Override
@@ -354,7 +350,9 @@ public final class SocketTransport extends SelectorTransport implements Transpor
         if (eof) {
             throw new IllegalStateException("Cannot call write() after writeEof()");
         }
-        checkNotClosedByUser("write()");
+        if (sendfile != null) {
+            throw new IllegalStateException("unable to write; sendfile is in progress");
+        }
     }
 
     /** Writes from the buffer until it is empty or the kernel refuses; false on error. */
@@ -384,6 +382,11 @@ public final class SocketTransport extends SelectorTransport implements Transpor
         }
         maybeResumeProtocol();
         if (buffer.isEmpty()) {
+            if (sendfile != null) {
+                // the buffer written before the sendfile is out: the file's turn
+                sendfile.step();
+                return;
+            }
             setInterest(SelectionKey.OP_WRITE, false);
             if (closing) {
                 connLost++;
@@ -422,6 +425,14 @@ public final class SocketTransport extends SelectorTransport implements Transpor
     @Override
     long bufferSize() {
         return buffer.size();
+    }
+
+    @Override
+    void connectionEnded(Exception exc) {
+        NativeSendfile job = sendfile;
+        if (job != null) {
+            job.fail(exc != null ? exc : new SocketException("the connection was closed during sendfile: " + this));
+        }
     }
 
     @Override

@@ -50,6 +50,8 @@ final class SslProtocol implements BufferedProtocol {
     enum AppState { INIT, CON_MADE, EOF, CON_LOST }
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The least ciphertext buffer: room for two records, so one read takes a little more than a record. */
+    private static final int NET_IN_SIZE = 32 * 1024;
 
     private final IoLoop io;
     private final EventLoop loop;
@@ -65,11 +67,14 @@ final class SslProtocol implements BufferedProtocol {
     private SocketTransport lower;
     private State state = State.UNWRAPPED;
     private AppState appState;
-    /** Encrypted bytes from the peer, in write mode between reads. */
+    /**
+     * Encrypted bytes from the peer, in write mode between reads; borrowed from the loop's
+     * {@link TlsBuffers} and given back (null) whenever it is empty.
+     */
     private ByteBuffer netIn;
-    /** Decrypted bytes not yet given to the application, in write mode. */
+    /** Decrypted bytes not yet given to the application, in write mode; borrowed like netIn. */
     private ByteBuffer appIn;
-    private ByteBuffer netOut;
+    private final TlsBuffers buffers;
     private TimerHandle handshakeTimer;
     private TimerHandle shutdownTimer;
     private boolean eofReceived;
@@ -81,6 +86,8 @@ final class SslProtocol implements BufferedProtocol {
     private int connLost;
     /** The engine's packet size when made: the largest, so read buffers never need the engine later. */
     private final int packetSize;
+    /** The engine's application buffer size when made. */
+    private final int appSize;
     /** Delegated tasks run off the loop now: the engine is not touched until they are done. */
     private boolean tasksRunning;
 
@@ -98,9 +105,8 @@ final class SslProtocol implements BufferedProtocol {
         extra.put("sslcontext", tls.sslContext());
         SSLSession s = engine.getSession();
         this.packetSize = s.getPacketBufferSize();
-        this.netIn = ByteBuffer.allocate(Math.max(packetSize, 32 * 1024));
-        this.appIn = ByteBuffer.allocate(s.getApplicationBufferSize());
-        this.netOut = ByteBuffer.allocate(s.getPacketBufferSize());
+        this.appSize = s.getApplicationBufferSize();
+        this.buffers = TlsBuffers.of(loop); // made on the loop thread, as the loop's other I/O objects
     }
 
     void setAppProtocol(BaseProtocol p) {
@@ -129,6 +135,11 @@ final class SslProtocol implements BufferedProtocol {
 
     boolean appReadingPaused() {
         return appReadingPaused;
+    }
+
+    /** Whether the application protocol was told to pause writing (asyncio's {@code _protocol_paused}). */
+    boolean appWritingPaused() {
+        return appWritingPaused;
     }
 
     Object extraInfo(String name, Object defaultValue) {
@@ -182,7 +193,9 @@ final class SslProtocol implements BufferedProtocol {
         // Not engine.getSession(): while delegated tasks run on another thread, they hold the
         // engine's lock, and the loop must not wait for them.
         int need = Math.max(packetSize, 4096);
-        if (netIn.remaining() < need) {
+        if (netIn == null) {
+            netIn = buffers.netIn.take(Math.max(packetSize, NET_IN_SIZE));
+        } else if (netIn.remaining() < need) {
             ByteBuffer b = ByteBuffer.allocate(Math.max(netIn.capacity() * 2, netIn.position() + need));
             b.put(netIn.flip());
             netIn = b;
@@ -201,6 +214,47 @@ final class SslProtocol implements BufferedProtocol {
             case WRAPPED, FLUSHING -> doRead();
             case SHUTDOWN -> doShutdownRead();
             case UNWRAPPED -> netIn.clear();
+        }
+        releaseEmpty();
+    }
+
+    /** netIn, borrowed if this connection holds none. */
+    private ByteBuffer netIn() {
+        ByteBuffer b = netIn;
+        if (b == null) {
+            netIn = b = buffers.netIn.take(Math.max(packetSize, NET_IN_SIZE));
+        }
+        return b;
+    }
+
+    /** appIn, borrowed if this connection holds none. */
+    private ByteBuffer appIn() {
+        ByteBuffer b = appIn;
+        if (b == null) {
+            appIn = b = buffers.appIn.take(appSize);
+        }
+        return b;
+    }
+
+    /** Bytes of read buffer this connection holds now (0 when idle); for tests. */
+    int heldReadBufferBytes() {
+        return (netIn == null ? 0 : netIn.capacity()) + (appIn == null ? 0 : appIn.capacity());
+    }
+
+    /**
+     * Gives the read buffers back to the loop's pool when they hold nothing: an idle connection
+     * keeps no buffer. Called where no read is under way, so neither is flipped.
+     */
+    private void releaseEmpty() {
+        ByteBuffer b = netIn;
+        if (b != null && b.position() == 0) {
+            netIn = null;
+            buffers.netIn.give(b);
+        }
+        b = appIn;
+        if (b != null && b.position() == 0) {
+            appIn = null;
+            buffers.appIn.give(b);
         }
     }
 
@@ -294,7 +348,7 @@ final class SslProtocol implements BufferedProtocol {
 
     private void doHandshake() {
         boolean done = false;
-        netIn.flip();
+        netIn().flip();
         try {
             loop:
             while (true) {
@@ -344,22 +398,28 @@ final class SslProtocol implements BufferedProtocol {
         if (done) {
             onHandshakeComplete(null);
         }
+        releaseEmpty();
     }
 
     /** After a failed handshake the engine may hold an alert for the peer: send it. */
     private void sendAlert() {
         try {
             engine.closeOutbound();
-            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-                netOut.clear();
-                SSLEngineResult r = engine.wrap(EMPTY, netOut);
-                netOut.flip();
-                if (netOut.hasRemaining() && lower != null && !lower.isClosing()) {
-                    lower.write(netOut);
+            ByteBuffer out = buffers.netOut.take(packetSize);
+            try {
+                for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                    out.clear();
+                    SSLEngineResult r = engine.wrap(EMPTY, out);
+                    out.flip();
+                    if (out.hasRemaining() && lower != null && !lower.isClosing()) {
+                        lower.write(out); // copies what the socket does not take at once
+                    }
+                    if (r.getStatus() == Status.CLOSED || r.bytesProduced() == 0) {
+                        break;
+                    }
                 }
-                if (r.getStatus() == Status.CLOSED || r.bytesProduced() == 0) {
-                    break;
-                }
+            } finally {
+                buffers.netOut.give(out);
             }
         } catch (SSLException | RuntimeException ignored) {
             // nothing more can be said to the peer
@@ -511,23 +571,29 @@ final class SslProtocol implements BufferedProtocol {
 
     /** Wraps from {@code src} and hands the records to the lower transport. */
     private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
-        while (true) {
-            netOut.clear();
-            SSLEngineResult r = engine.wrap(src, netOut);
-            if (r.getStatus() == Status.BUFFER_OVERFLOW) {
-                netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, engine.getSession().getPacketBufferSize()));
-                continue;
+        ByteBuffer out = buffers.netOut.take(packetSize);
+        try {
+            while (true) {
+                out.clear();
+                SSLEngineResult r = engine.wrap(src, out);
+                if (r.getStatus() == Status.BUFFER_OVERFLOW) {
+                    out = ByteBuffer.allocate(Math.max(out.capacity() * 2, engine.getSession().getPacketBufferSize()));
+                    continue;
+                }
+                out.flip();
+                if (out.hasRemaining() && lower != null) {
+                    lower.write(out); // copies what the socket does not take at once
+                }
+                return r;
             }
-            netOut.flip();
-            if (netOut.hasRemaining() && lower != null) {
-                lower.write(netOut);
-            }
-            return r;
+        } finally {
+            buffers.netOut.give(out);
         }
     }
 
     /** Unwraps from netIn (read mode) into appIn, growing appIn when it is too small. */
     private SSLEngineResult unwrap() throws SSLException {
+        appIn();
         while (true) {
             SSLEngineResult r = engine.unwrap(netIn, appIn);
             if (r.getStatus() == Status.BUFFER_OVERFLOW) {
@@ -551,7 +617,8 @@ final class SslProtocol implements BufferedProtocol {
         if (appReadingPaused) {
             return;
         }
-        netIn.flip();
+        netIn().flip();
+        appIn();
         try {
             while (true) {
                 if (appIn.position() > 0) {
@@ -590,6 +657,7 @@ final class SslProtocol implements BufferedProtocol {
             callAppEofReceived();
             startShutdown();
         }
+        releaseEmpty();
     }
 
     /** Gives appIn's bytes to the application. */
@@ -716,7 +784,7 @@ final class SslProtocol implements BufferedProtocol {
 
     /** In SHUTDOWN: read until the peer's close_notify, discarding application data. */
     private void doShutdownRead() {
-        netIn.flip();
+        netIn().flip();
         try {
             while (netIn.hasRemaining()) {
                 SSLEngineResult r = unwrap();

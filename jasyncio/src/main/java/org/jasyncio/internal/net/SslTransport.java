@@ -17,14 +17,23 @@ import org.jasyncio.transports.Transport;
 final class SslTransport implements Transport {
     private final SslProtocol ssl;
     private boolean closed;
-    private boolean closedByUser;
 
     SslTransport(SslProtocol ssl) {
         this.ssl = ssl;
     }
 
+    /** The TLS state machine under this transport. */
+    SslProtocol protocol() {
+        return ssl;
+    }
+
     void markClosed() {
         closed = true;
+    }
+
+    /** Whether the protocol was told to pause writing (asyncio's {@code _protocol_paused}). */
+    boolean protocolPaused() {
+        return ssl.appWritingPaused();
     }
 
     @Override
@@ -41,7 +50,6 @@ final class SslTransport implements Transport {
     @Override
     public void close() {
         ssl.checkThread("Transport.close()");
-        closedByUser = true;
         if (!closed) {
             closed = true;
             ssl.startShutdown();
@@ -51,7 +59,6 @@ final class SslTransport implements Transport {
     @Override
     public void abort() {
         ssl.checkThread("Transport.abort()");
-        closedByUser = true;
         closed = true;
         ssl.abort();
     }
@@ -90,9 +97,6 @@ final class SslTransport implements Transport {
 
     private void checkWrite() {
         ssl.checkThread("Transport.write()");
-        if (closedByUser) {
-            throw new IllegalStateException("write() on a transport that was closed: " + this);
-        }
     }
 
     @Override

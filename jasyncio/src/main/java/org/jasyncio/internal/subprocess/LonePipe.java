@@ -162,6 +162,11 @@ final class LonePipe implements PipeOwner {
     }
 
     @Override
+    public boolean refusesWritesAfterClose() {
+        return false;
+    }
+
+    @Override
     public String brokenPipeReason() {
         return "the reading end of " + label + " was closed";
     }

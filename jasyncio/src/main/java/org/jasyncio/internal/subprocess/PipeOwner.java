@@ -51,6 +51,13 @@ interface PipeOwner {
     /** The write pipe's buffer went down to its low-water mark. */
     void protocolResumeWriting();
 
+    /**
+     * Whether {@code write()} after the transport's own {@code close()} or {@code abort()}
+     * throws (a child's stdin, as jasyncio has always done) or drops the data (asyncio's rule,
+     * which a pipe of its own follows, as the selector's pipes and the network transports do).
+     */
+    boolean refusesWritesAfterClose();
+
     /** Why a write found the pipe broken, for the {@code BrokenPipeError}'s message. */
     String brokenPipeReason();
 

@@ -143,6 +143,11 @@ public final class ProcessTransport implements SubprocessTransport, PipeOwner {
     }
 
     @Override
+    public boolean refusesWritesAfterClose() {
+        return true;
+    }
+
+    @Override
     public String brokenPipeReason() {
         return "child process " + pid + " " + (returncode != null || !proc.isAlive() ? "exited" : "closed its stdin");
     }

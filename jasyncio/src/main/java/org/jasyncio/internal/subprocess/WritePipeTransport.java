@@ -297,7 +297,7 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
         if (eofCalled) {
             throw new IllegalStateException("Cannot call write() after writeEof(): " + this);
         }
-        if (closedByUser) {
+        if (closedByUser && owner.refusesWritesAfterClose()) {
             throw new IllegalStateException("write() on a transport that was closed: " + this);
         }
         if (len == 0) {
