@@ -49,10 +49,6 @@ final class LonePipe implements PipeOwner {
         LoopChildren.addPipe(loop, this);
     }
 
-    PipeTransport transport() {
-        return transport;
-    }
-
     /** Tells the protocol, then starts reading; on the loop thread, as asyncio's first callbacks. */
     void connect() {
         try {
