@@ -210,9 +210,10 @@ public final class SubprocessOptions {
      *
      * <p>{@link ProcessBuilder} cannot call {@code setsid()}, so the child is started through
      * util-linux's {@code setsid} program, which calls it and then executes the program in the
-     * same process: the pid, the exit status and the pipes are the program's own. The start
-     * fails with an {@link UnsupportedOperationException} naming the path looked at when
-     * {@code /usr/bin/setsid} (or {@code /bin/setsid}) is missing.
+     * same process: the pid, the exit status and the pipes are the program's own; its
+     * {@code argv[0]} is the path the program was found at ({@code /usr/bin/sleep} for
+     * {@code sleep}). The start fails with an {@link UnsupportedOperationException} naming the
+     * path looked at when {@code /usr/bin/setsid} (or {@code /bin/setsid}) is missing.
      *
      * @param startNewSession {@code true} for a new session; {@code false} (the default) to stay
      *        in this process's session

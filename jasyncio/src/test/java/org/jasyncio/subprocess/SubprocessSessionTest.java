@@ -198,4 +198,15 @@ class SubprocessSessionTest {
         assertTrue(s.withProcessGroup(3).toString().endsWith(", startNewSession, processGroup=3]"));
         assertTrue(s.withLimit(5).withStdout(PIPE).startNewSession(), "kept by the other withers");
     }
+
+    @Test
+    void aNewGroupKeepsTheCommandsArgvZero() throws Exception {
+        Asyncio.run(() -> {
+            Process proc = createSubprocessExec(List.of("sh", "-c", "tr '\\0' ' ' < /proc/$$/cmdline"),
+                    OUT.withProcessGroup(0));
+            String cmdline = new String(proc.stdout().read(), UTF_8);
+            assertTrue(cmdline.startsWith("sh -c "), cmdline);
+            assertEquals(0, proc.await());
+        });
+    }
 }

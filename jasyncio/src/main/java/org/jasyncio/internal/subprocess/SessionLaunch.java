@@ -32,9 +32,9 @@ final class SessionLaunch {
      * setpgid(0, group), then exec the rest; 127 and a message on stderr if either fails (the
      * checks before the start make that a race with the group's last member leaving).
      */
-    private static final String SETPGID_SCRIPT = "my $g = shift; setpgrp(0, $g) or do { print STDERR "
-            + "\"setpgid(0, $g): $!\\n\"; exit 127 }; exec { $ARGV[0] } @ARGV; print STDERR \"exec $ARGV[0]: $!\\n\";"
-            + " exit 127";
+    private static final String SETPGID_SCRIPT = "my $g = shift; my $prog = shift; setpgrp(0, $g) or do { "
+            + "print STDERR \"setpgid(0, $g): $!\\n\"; exit 127 }; exec { $prog } @ARGV; "
+            + "print STDERR \"exec $prog: $!\\n\"; exit 127";
 
     private SessionLaunch() {}
 
@@ -64,9 +64,13 @@ final class SessionLaunch {
             if (g > 0) {
                 checkGroup(g);
             }
+            // the program found as the JDK would, then the command as given: argv[0] stays its name
             out.addAll(List.of(find(PERL, "processGroup", "Perl").toString(), "-e", SETPGID_SCRIPT,
-                    Integer.toString(g)));
+                    Integer.toString(g), resolve(command.get(0))));
+            out.addAll(command);
+            return out;
         }
+        // setsid(1) cannot set argv[0]: the program gets the path it was found at
         out.add(resolve(command.get(0)));
         out.addAll(command.subList(1, command.size()));
         return out;
