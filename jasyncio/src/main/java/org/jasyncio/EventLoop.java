@@ -1,9 +1,22 @@
 package org.jasyncio;
 
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+import org.jasyncio.transports.BaseProtocol;
+import org.jasyncio.transports.Protocol;
+import org.jasyncio.transports.ReadPipeConnection;
+import org.jasyncio.transports.WritePipeConnection;
 
 /**
  * An event loop: one platform thread that runs callbacks, timers, I/O handlers and the
@@ -495,7 +508,10 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      *         program "nope": error=2, No such file or directory"), or the working directory
      *         does not exist
      * @throws IllegalArgumentException if {@code command} is empty, or an element is empty
-     *         (the program) or contains NUL
+     *         (the program) or contains NUL, or the options ask for both a new session
+     *         and a process group, or a group to join that this session does not have
+     * @throws UnsupportedOperationException if the options ask for a new session or process
+     *         group and the program that makes it ({@code setsid}, Perl) is missing
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */
@@ -540,13 +556,326 @@ public sealed interface EventLoop extends AutoCloseable permits BaseEventLoop {
      * @return the transport and the protocol
      * @throws java.io.IOException if the shell cannot be started, or the working directory does
      *         not exist
-     * @throws IllegalArgumentException if {@code cmd} contains NUL
+     * @throws IllegalArgumentException if {@code cmd} contains NUL, or the options ask for both a
+     *         new session and a process group, or a group to join that this session does not have
+     * @throws UnsupportedOperationException if the options ask for a new session or process
+     *         group and the program that makes it ({@code setsid}, Perl) is missing
      * @throws IllegalStateException if called outside a task of this loop
      * @throws CancelledError if the calling task is cancelled
      */
     <P extends org.jasyncio.transports.SubprocessProtocol> org.jasyncio.transports.SubprocessConnection<P>
             subprocessShell(java.util.function.Supplier<? extends P> protocolFactory, String cmd,
                     org.jasyncio.subprocess.SubprocessOptions options) throws java.io.IOException;
+
+    // =====================================================================================
+    // Pipes: org.jasyncio.internal.net (selectable channels), org.jasyncio.internal.subprocess
+    // (the pumps the children's pipes use, for every other pipe).
+    // =====================================================================================
+
+    /**
+     * Connects a new protocol to the read end of a pipe given as a channel; asyncio's
+     * {@code connect_read_pipe(protocol_factory, pipe)}. A selectable channel (a
+     * {@link java.nio.channels.Pipe.SourceChannel}, a socket) is put in non-blocking mode and
+     * watched by this loop's selector, as asyncio does (it must not be registered with another
+     * selector); any other channel, a {@link java.nio.channels.FileChannel} opened on a FIFO or a
+     * character device for example, is read by a pump thread. Closing the transport closes the
+     * channel, and ends a read in progress at once for an interruptible channel (all of the
+     * JDK's).
+
+     * <p>asyncio's order: the protocol's {@code connectionMade} runs on the next iteration, then
+     * reading starts, then this call returns. Bytes go to {@code dataReceived}; at the end of the
+     * pipe (every writer closed it) {@code eofReceived} is called (what it returns is ignored:
+     * a pipe has no other direction), then {@code connectionLost(null)}, and the pipe is closed.
+     * A read error gives {@code connectionLost(exc)}. The transport's {@code pauseReading} /
+     * {@code resumeReading} work as asyncio's: while paused, at most 256 KiB are read ahead, so
+     * a fast writer blocks. {@code close()} stops reading and closes the pipe.
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
+     *
+     * <p>A selectable channel is watched by the loop's selector; any other pipe is read by a
+     * jasyncio platform thread, so a blocking read never stops the loop.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the transport it made.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, in the calling task
+     * @param pipe the read end; the transport owns it from now on
+     * @return the transport and the protocol
+     * @throws java.io.IOException if a selectable channel cannot be registered with the selector
+     * @throws IllegalArgumentException if the channel is closed, or registered with another
+     *         selector
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
+            ReadableByteChannel pipe) throws IOException;
+
+    /**
+     * Connects a new protocol to the read end of a pipe given as a stream, for example
+     * {@link System#in}; asyncio's {@code connect_read_pipe(protocol_factory, sys.stdin)}.
+     * A blocked read of a stream cannot be cut short: {@code close()} closes the stream after
+     * the read in progress returns. To close at once, pass a channel, or
+     * {@link FileDescriptor#in} for this process's stdin.
+
+     * <p>asyncio's order: the protocol's {@code connectionMade} runs on the next iteration, then
+     * reading starts, then this call returns. Bytes go to {@code dataReceived}; at the end of the
+     * pipe (every writer closed it) {@code eofReceived} is called (what it returns is ignored:
+     * a pipe has no other direction), then {@code connectionLost(null)}, and the pipe is closed.
+     * A read error gives {@code connectionLost(exc)}. The transport's {@code pauseReading} /
+     * {@code resumeReading} work as asyncio's: while paused, at most 256 KiB are read ahead, so
+     * a fast writer blocks. {@code close()} stops reading and closes the pipe.
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
+     *
+     * <p>A selectable channel is watched by the loop's selector; any other pipe is read by a
+     * jasyncio platform thread, so a blocking read never stops the loop.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the transport it made.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, in the calling task
+     * @param pipe the read end; the transport owns it from now on
+     * @return the transport and the protocol
+     * @throws java.io.IOException not thrown by this form; declared as by the others
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
+            InputStream pipe) throws IOException;
+
+    /**
+     * Connects a new protocol to a descriptor of this process, {@link FileDescriptor#in} for
+     * its stdin; asyncio's {@code connect_read_pipe(protocol_factory, sys.stdin)}. The
+     * descriptor is read through a channel, so {@code close()} ends a read in progress at once
+     * and closes the descriptor (as asyncio closes {@code sys.stdin}).
+
+     * <p>asyncio's order: the protocol's {@code connectionMade} runs on the next iteration, then
+     * reading starts, then this call returns. Bytes go to {@code dataReceived}; at the end of the
+     * pipe (every writer closed it) {@code eofReceived} is called (what it returns is ignored:
+     * a pipe has no other direction), then {@code connectionLost(null)}, and the pipe is closed.
+     * A read error gives {@code connectionLost(exc)}. The transport's {@code pauseReading} /
+     * {@code resumeReading} work as asyncio's: while paused, at most 256 KiB are read ahead, so
+     * a fast writer blocks. {@code close()} stops reading and closes the pipe.
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
+     *
+     * <p>A selectable channel is watched by the loop's selector; any other pipe is read by a
+     * jasyncio platform thread, so a blocking read never stops the loop.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the transport it made.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, in the calling task
+     * @param pipe the descriptor; the transport owns it from now on
+     * @return the transport and the protocol
+     * @throws java.io.IOException not thrown by this form; declared as by the others
+     * @throws IllegalArgumentException if the descriptor is not valid
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
+            FileDescriptor pipe) throws IOException;
+
+    /**
+     * Opens the FIFO (named pipe, made with {@code mkfifo}) at {@code fifo} for reading and
+     * connects a new protocol to it; asyncio's {@code connect_read_pipe(protocol_factory,
+     * open(fifo, "rb", buffering=0))}. Opening a FIFO waits until a writer opens it too: the
+     * calling task waits meanwhile, the loop runs on.
+
+     * <p>asyncio's order: the protocol's {@code connectionMade} runs on the next iteration, then
+     * reading starts, then this call returns. Bytes go to {@code dataReceived}; at the end of the
+     * pipe (every writer closed it) {@code eofReceived} is called (what it returns is ignored:
+     * a pipe has no other direction), then {@code connectionLost(null)}, and the pipe is closed.
+     * A read error gives {@code connectionLost(exc)}. The transport's {@code pauseReading} /
+     * {@code resumeReading} work as asyncio's: while paused, at most 256 KiB are read ahead, so
+     * a fast writer blocks. {@code close()} stops reading and closes the pipe.
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
+     *
+     * <p>A selectable channel is watched by the loop's selector; any other pipe is read by a
+     * jasyncio platform thread, so a blocking read never stops the loop.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the transport it made.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, in the calling task, once the FIFO
+     *        is open
+     * @param fifo the FIFO's path
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the path cannot be opened
+     *         ({@link java.nio.file.NoSuchFileException} if there is nothing there)
+     * @throws IllegalArgumentException if the path is a regular file or a directory (asyncio's
+     *         "Pipe transport is for pipes/sockets/character devices only")
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled, also while the open waits for a
+     *         writer (the open is then undone)
+     * @since 0.1
+     */
+    <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory, Path fifo)
+            throws IOException;
+
+    /**
+     * Connects a new protocol to the write end of a pipe given as a channel; asyncio's
+     * {@code connect_write_pipe(protocol_factory, pipe)}. A selectable channel (a
+     * {@link java.nio.channels.Pipe.SinkChannel}, a socket) is put in non-blocking mode and
+     * watched by this loop's selector (it must not be registered with another selector); any
+     * other channel is written by a pump thread. {@code abort()} closes the channel at once,
+     * which also ends a write blocked on a reader that does not read.
+
+     * <p>{@code connectionMade} runs on the next iteration, then this call returns.
+     * {@code write}, {@code writelines} never suspend: what the pipe does not take at once is
+     * queued, and written when the selector finds a selectable channel writable, or by a jasyncio
+     * platform thread for any other pipe; a reader that does not read never stops the loop. The
+     * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
+     * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
+     * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
+     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. Writes
+     * after {@code close()} or {@code abort()} are dropped, as asyncio drops them; after
+     * {@code writeEof()} they throw {@link IllegalStateException}. When
+     * the reading end is closed, the next write fails and the protocol gets
+     * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
+     * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
+     * for readability: jasyncio does that for a socket, and notices it at the next write for
+     * every other pipe ({@code Pipe.SinkChannel} cannot be selected for reading).
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the transport it made.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, in the calling task
+     * @param pipe the write end; the transport owns it from now on
+     * @return the transport and the protocol
+     * @throws java.io.IOException if a selectable channel cannot be registered with the selector
+     * @throws IllegalArgumentException if the channel is closed, or registered with another
+     *         selector
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
+            WritableByteChannel pipe) throws IOException;
+
+    /**
+     * Connects a new protocol to the write end of a pipe given as a stream; asyncio's
+     * {@code connect_write_pipe(protocol_factory, pipe)}. A {@link java.io.PrintStream} such as
+     * {@link System#out} hides write errors (it never throws), so a closed reader goes unnoticed:
+     * pass {@link FileDescriptor#out} to write this process's stdout.
+
+     * <p>{@code connectionMade} runs on the next iteration, then this call returns.
+     * {@code write}, {@code writelines} never suspend: what the pipe does not take at once is
+     * queued, and written when the selector finds a selectable channel writable, or by a jasyncio
+     * platform thread for any other pipe; a reader that does not read never stops the loop. The
+     * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
+     * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
+     * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
+     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. Writes
+     * after {@code close()} or {@code abort()} are dropped, as asyncio drops them; after
+     * {@code writeEof()} they throw {@link IllegalStateException}. When
+     * the reading end is closed, the next write fails and the protocol gets
+     * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
+     * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
+     * for readability: jasyncio does that for a socket, and notices it at the next write for
+     * every other pipe ({@code Pipe.SinkChannel} cannot be selected for reading).
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the transport it made.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, in the calling task
+     * @param pipe the write end; the transport owns it from now on
+     * @return the transport and the protocol
+     * @throws java.io.IOException not thrown by this form; declared as by the others
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
+            OutputStream pipe) throws IOException;
+
+    /**
+     * Connects a new protocol to a descriptor of this process, {@link FileDescriptor#out} for
+     * its stdout; asyncio's {@code connect_write_pipe(protocol_factory, sys.stdout)}. Closing the
+     * transport closes the descriptor, as asyncio closes {@code sys.stdout}.
+
+     * <p>{@code connectionMade} runs on the next iteration, then this call returns.
+     * {@code write}, {@code writelines} never suspend: what the pipe does not take at once is
+     * queued, and written when the selector finds a selectable channel writable, or by a jasyncio
+     * platform thread for any other pipe; a reader that does not read never stops the loop. The
+     * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
+     * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
+     * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
+     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. Writes
+     * after {@code close()} or {@code abort()} are dropped, as asyncio drops them; after
+     * {@code writeEof()} they throw {@link IllegalStateException}. When
+     * the reading end is closed, the next write fails and the protocol gets
+     * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
+     * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
+     * for readability: jasyncio does that for a socket, and notices it at the next write for
+     * every other pipe ({@code Pipe.SinkChannel} cannot be selected for reading).
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the transport it made.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, in the calling task
+     * @param pipe the descriptor; the transport owns it from now on
+     * @return the transport and the protocol
+     * @throws java.io.IOException not thrown by this form; declared as by the others
+     * @throws IllegalArgumentException if the descriptor is not valid
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled
+     * @since 0.1
+     */
+    <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
+            FileDescriptor pipe) throws IOException;
+
+    /**
+     * Opens the FIFO at {@code fifo} for writing and connects a new protocol to it; asyncio's
+     * {@code connect_write_pipe(protocol_factory, open(fifo, "wb", buffering=0))}. Opening a
+     * FIFO waits until a reader opens it too: the calling task waits meanwhile, the loop runs
+     * on.
+
+     * <p>{@code connectionMade} runs on the next iteration, then this call returns.
+     * {@code write}, {@code writelines} never suspend: what the pipe does not take at once is
+     * queued, and written when the selector finds a selectable channel writable, or by a jasyncio
+     * platform thread for any other pipe; a reader that does not read never stops the loop. The
+     * protocol's {@code pauseWriting} / {@code resumeWriting} follow the high and low water marks
+     * ({@code setWriteBufferLimits}, 64 KiB / 16 KiB by default) as asyncio's.
+     * {@code writeEof()} and {@code close()} write what is queued, close the pipe, then call
+     * {@code connectionLost(null)}; {@code abort()} drops the queue and calls it at once. Writes
+     * after {@code close()} or {@code abort()} are dropped, as asyncio drops them; after
+     * {@code writeEof()} they throw {@link IllegalStateException}. When
+     * the reading end is closed, the next write fails and the protocol gets
+     * {@code connectionLost} with a {@link org.jasyncio.subprocess.BrokenPipeError} (asyncio's
+     * EPIPE). asyncio also notices a closed reader with nothing written, by watching the write end
+     * for readability: jasyncio does that for a socket, and notices it at the next write for
+     * every other pipe ({@code Pipe.SinkChannel} cannot be selected for reading).
+     * {@code getExtraInfo("pipe")} returns {@code pipe}.
+     *
+     * <h4>Cancellation</h4>
+     * Cancel-safe: a cancelled call closes the transport it made.
+     *
+     * @param <P> the protocol type
+     * @param protocolFactory makes the protocol; called once, in the calling task, once the FIFO
+     *        is open
+     * @param fifo the FIFO's path
+     * @return the transport and the protocol
+     * @throws java.io.IOException if the path cannot be opened
+     *         ({@link java.nio.file.NoSuchFileException} if there is nothing there)
+     * @throws IllegalArgumentException if the path is a regular file or a directory
+     * @throws IllegalStateException if called outside a task of this loop
+     * @throws CancelledError if the calling task is cancelled, also while the open waits for a
+     *         reader (the open is then undone)
+     * @since 0.1
+     */
+    <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
+            Path fifo) throws IOException;
 
     // =====================================================================================
     // Network: channel watchers, socket operations, names, transports, servers.

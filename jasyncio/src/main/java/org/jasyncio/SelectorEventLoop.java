@@ -1,6 +1,9 @@
 package org.jasyncio;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -9,11 +12,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,6 +40,7 @@ import org.jasyncio.internal.net.Sendfile;
 import org.jasyncio.internal.net.SockOps;
 import org.jasyncio.internal.net.SocketServer;
 import org.jasyncio.internal.net.unix.UnixDatagramEndpoints;
+import org.jasyncio.internal.subprocess.Pipes;
 import org.jasyncio.internal.subprocess.Spawner;
 import org.jasyncio.subprocess.SubprocessOptions;
 import org.jasyncio.transports.BaseProtocol;
@@ -45,12 +51,15 @@ import org.jasyncio.transports.DatagramEndpoint;
 import org.jasyncio.transports.DatagramOptions;
 import org.jasyncio.transports.DatagramProtocol;
 import org.jasyncio.transports.NameInfo;
+import org.jasyncio.transports.Protocol;
+import org.jasyncio.transports.ReadPipeConnection;
 import org.jasyncio.transports.Server;
 import org.jasyncio.transports.ServerOptions;
 import org.jasyncio.transports.SubprocessConnection;
 import org.jasyncio.transports.SubprocessProtocol;
 import org.jasyncio.transports.TlsOptions;
 import org.jasyncio.transports.Transport;
+import org.jasyncio.transports.WritePipeConnection;
 import org.jasyncio.transports.WriteTransport;
 
 /**
@@ -557,6 +566,66 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
         Objects.requireNonNull(sig, "sig");
         checkThread("removeSignalHandler()");
         return signals.remove(sig);
+    }
+
+    // =====================================================================================
+    // Pipes: org.jasyncio.internal.subprocess
+    // =====================================================================================
+
+    @Override
+    public <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
+            ReadableByteChannel pipe) throws IOException {
+        requireTaskOfThisLoop("connectReadPipe()");
+        return Pipes.connectRead(this, protocolFactory, pipe);
+    }
+
+    @Override
+    public <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
+            InputStream pipe) throws IOException {
+        requireTaskOfThisLoop("connectReadPipe()");
+        return Pipes.connectRead(this, protocolFactory, pipe);
+    }
+
+    @Override
+    public <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
+            FileDescriptor pipe) throws IOException {
+        requireTaskOfThisLoop("connectReadPipe()");
+        return Pipes.connectRead(this, protocolFactory, pipe);
+    }
+
+    @Override
+    public <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
+            Path fifo) throws IOException {
+        requireTaskOfThisLoop("connectReadPipe()");
+        return Pipes.connectRead(this, protocolFactory, fifo);
+    }
+
+    @Override
+    public <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
+            WritableByteChannel pipe) throws IOException {
+        requireTaskOfThisLoop("connectWritePipe()");
+        return Pipes.connectWrite(this, protocolFactory, pipe);
+    }
+
+    @Override
+    public <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
+            OutputStream pipe) throws IOException {
+        requireTaskOfThisLoop("connectWritePipe()");
+        return Pipes.connectWrite(this, protocolFactory, pipe);
+    }
+
+    @Override
+    public <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
+            FileDescriptor pipe) throws IOException {
+        requireTaskOfThisLoop("connectWritePipe()");
+        return Pipes.connectWrite(this, protocolFactory, pipe);
+    }
+
+    @Override
+    public <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
+            Path fifo) throws IOException {
+        requireTaskOfThisLoop("connectWritePipe()");
+        return Pipes.connectWrite(this, protocolFactory, fifo);
     }
 
     // =====================================================================================

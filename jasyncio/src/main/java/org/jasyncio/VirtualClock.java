@@ -32,7 +32,8 @@ import org.jasyncio.internal.subprocess.Spawner;
  * for, the clock jumps to the earliest timer. Before it jumps, the loop watches for real
  * events for up to {@link #autojumpThreshold()} seconds of real time (Trio's
  * {@code autojump_threshold}) if it knows of outside work in flight: a channel registered with
- * its selector (a socket, a server), a running child process, an executor job
+ * its selector (a socket, a server, a selectable pipe), a running child process, an open pipe
+ * of {@code connectReadPipe}/{@code connectWritePipe} read by a pump thread, an executor job
  * ({@code runInExecutor}, {@code toThread}), a wrapped {@code CompletionStage}, or a task parked
  * in a blocking JDK call. With none of these, it jumps at once, whatever the threshold. So
  * real sockets and subprocesses keep working on a virtual clock as long as each answers

@@ -11,7 +11,9 @@ import java.io.IOException;
  * {@code Process.stdin().drain()} raises it from then on; {@code drain()} also raises it once the
  * child has exited, even if nothing was waiting (asyncio raises
  * {@code ConnectionResetError('Connection lost')} there). {@link Process#communicate} ignores it,
- * as asyncio's does. An {@link IOException}, so that code handling I/O errors handles it.
+ * as asyncio's does. A write pipe of the loop's {@code connectWritePipe} whose reader went away
+ * gives it to its protocol's {@code connectionLost}. An {@link IOException}, so that code
+ * handling I/O errors handles it.
  *
  * @since 0.1
  */

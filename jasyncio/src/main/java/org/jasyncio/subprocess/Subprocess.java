@@ -86,7 +86,10 @@ public final class Subprocess {
      * @throws IOException if the program cannot be started, or the working directory does not
      *         exist
      * @throws IllegalArgumentException if {@code command} is empty, or an element is empty
-     *         (the program) or contains NUL
+     *         (the program) or contains NUL, or the options ask for both a new session
+     *         and a process group, or a group to join that this session does not have
+     * @throws UnsupportedOperationException if the options ask for a new session or process
+     *         group and the program that makes it ({@code setsid}, Perl) is missing
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the calling task is cancelled
      */
@@ -132,7 +135,10 @@ public final class Subprocess {
      * @return the running shell
      * @throws IOException if the shell cannot be started, or the working directory does not
      *         exist
-     * @throws IllegalArgumentException if {@code cmd} contains NUL
+     * @throws IllegalArgumentException if {@code cmd} contains NUL, or the options ask for both a
+     *         new session and a process group, or a group to join that this session does not have
+     * @throws UnsupportedOperationException if the options ask for a new session or process
+     *         group and the program that makes it ({@code setsid}, Perl) is missing
      * @throws IllegalStateException if called outside a task
      * @throws CancelledError if the calling task is cancelled
      */

@@ -1,10 +1,12 @@
 package org.jasyncio.subprocess;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 import org.jasyncio.streams.StreamReader;
 
@@ -24,21 +26,27 @@ import org.jasyncio.streams.StreamReader;
  *         .withEnv(Map.of("LANG", "C"));       // the whole environment, as asyncio's env=
  * }</pre>
  *
- * <p>Not supported, because {@link java.lang.ProcessBuilder} cannot do them: asyncio's
- * {@code pass_fds}, {@code preexec_fn}, {@code start_new_session}, {@code process_group},
- * {@code user}/{@code group}, {@code umask} and {@code close_fds=False} (the JDK always closes
- * every other descriptor in the child). Text mode does not exist here either, as in asyncio:
- * pipes carry bytes; decode them yourself.
+ * <p>{@code start_new_session} and {@code process_group} are there
+ * ({@link #withStartNewSession}, {@link #withProcessGroup}): {@link java.lang.ProcessBuilder}
+ * cannot do them, so the child is started through a small program that does them and then
+ * executes the command in the same process. {@code pass_fds} and {@code close_fds=False} are
+ * refused with an {@link UnsupportedOperationException} ({@link #withPassFds},
+ * {@link #withCloseFds}): the JDK always closes every descriptor but 0, 1 and 2 in the child.
+ * Not supported at all: {@code preexec_fn}, {@code user}/{@code group}, {@code extra_groups} and
+ * {@code umask}. Text mode does not exist here either, as in asyncio: pipes carry bytes; decode
+ * them yourself.
  *
  * <p>Thread-safe (immutable).
  *
  * @since 0.1
  */
 public final class SubprocessOptions {
+    /** {@link #processGroup} when the child stays in this process's group (asyncio's {@code None}). */
+    private static final int NO_GROUP = -1;
     private static final SubprocessOptions DEFAULTS = new SubprocessOptions(Stdio.INHERIT, Stdio.INHERIT,
-            Stdio.INHERIT, null, null, StreamReader.DEFAULT_LIMIT);
+            Stdio.INHERIT, null, null, StreamReader.DEFAULT_LIMIT, false, NO_GROUP);
     private static final SubprocessOptions PIPES = new SubprocessOptions(Stdio.PIPE, Stdio.PIPE, Stdio.PIPE, null,
-            null, StreamReader.DEFAULT_LIMIT);
+            null, StreamReader.DEFAULT_LIMIT, false, NO_GROUP);
 
     private final Stdio stdin;
     private final Stdio stdout;
@@ -46,15 +54,20 @@ public final class SubprocessOptions {
     private final Path cwd;
     private final Map<String, String> env;
     private final int limit;
+    private final boolean startNewSession;
+    /** {@link #NO_GROUP}, 0 for a new group, or the group to join. */
+    private final int processGroup;
 
     private SubprocessOptions(Stdio stdin, Stdio stdout, Stdio stderr, Path cwd, Map<String, String> env,
-            int limit) {
+            int limit, boolean startNewSession, int processGroup) {
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
         this.cwd = cwd;
         this.env = env;
         this.limit = limit;
+        this.startNewSession = startNewSession;
+        this.processGroup = processGroup;
     }
 
     /**
@@ -93,7 +106,7 @@ public final class SubprocessOptions {
             throw new IllegalArgumentException(stdin + " cannot be the child's stdin; use PIPE, DEVNULL, INHERIT or "
                     + "Stdio.from(file)");
         }
-        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
+        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit, startNewSession, processGroup);
     }
 
     /**
@@ -112,7 +125,7 @@ public final class SubprocessOptions {
             throw new IllegalArgumentException(stdout + " cannot be the child's stdout; use PIPE, DEVNULL, INHERIT, "
                     + "Stdio.to(file) or Stdio.appendTo(file)");
         }
-        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
+        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit, startNewSession, processGroup);
     }
 
     /**
@@ -131,7 +144,7 @@ public final class SubprocessOptions {
             throw new IllegalArgumentException(stderr + " cannot be the child's stderr; use PIPE, DEVNULL, INHERIT, "
                     + "STDOUT, Stdio.to(file) or Stdio.appendTo(file)");
         }
-        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
+        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit, startNewSession, processGroup);
     }
 
     /**
@@ -141,7 +154,7 @@ public final class SubprocessOptions {
      * @return the copy
      */
     public SubprocessOptions withCwd(Path cwd) {
-        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
+        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit, startNewSession, processGroup);
     }
 
     /**
@@ -168,7 +181,7 @@ public final class SubprocessOptions {
             }
             copy = Collections.unmodifiableMap(copy);
         }
-        return new SubprocessOptions(stdin, stdout, stderr, cwd, copy, limit);
+        return new SubprocessOptions(stdin, stdout, stderr, cwd, copy, limit, startNewSession, processGroup);
     }
 
     /**
@@ -184,7 +197,110 @@ public final class SubprocessOptions {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
-        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit);
+        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit, startNewSession, processGroup);
+    }
+
+    /**
+     * Returns a copy where the child does or does not start a new session; asyncio's
+     * {@code start_new_session=} (POSIX {@code setsid()} in the child before the program runs).
+     * The child is then the leader of a new session and of a new process group, both numbered
+     * by its pid, and has no controlling terminal: a signal sent to this process's group (Ctrl-C
+     * at a terminal) does not reach it, and one sent to its group ({@code kill -TERM -PID})
+     * reaches it and its descendants.
+     *
+     * <p>{@link ProcessBuilder} cannot call {@code setsid()}, so the child is started through
+     * util-linux's {@code setsid} program, which calls it and then executes the program in the
+     * same process: the pid, the exit status and the pipes are the program's own; its
+     * {@code argv[0]} is the path the program was found at ({@code /usr/bin/sleep} for
+     * {@code sleep}). The start fails with an {@link UnsupportedOperationException} naming the
+     * path looked at when {@code /usr/bin/setsid} (or {@code /bin/setsid}) is missing.
+     *
+     * @param startNewSession {@code true} for a new session; {@code false} (the default) to stay
+     *        in this process's session
+     * @return the copy
+     */
+    public SubprocessOptions withStartNewSession(boolean startNewSession) {
+        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit, startNewSession, processGroup);
+    }
+
+    /**
+     * Returns a copy where the child joins the process group {@code processGroup}, or starts a
+     * new one numbered by its pid if it is 0; asyncio's {@code process_group=} (Python 3.11,
+     * POSIX {@code setpgid(0, processGroup)} in the child before the program runs). The child
+     * stays in this process's session.
+     *
+     * <p>{@link ProcessBuilder} cannot call {@code setpgid()}, so the child is started through
+     * Perl ({@code /usr/bin/perl}, present on nearly every Linux and macOS system), which calls
+     * it and then executes the program in the same process: the pid, the exit status and the
+     * pipes are the program's own. The start fails with an {@link UnsupportedOperationException}
+     * naming the path when Perl is missing. A group to join must exist in this process's
+     * session: the start fails with an {@link IllegalArgumentException} naming the group when no
+     * process of this session belongs to it (where {@code setpgid} fails with {@code EPERM}).
+     *
+     * @param processGroup 0 for a new group, or the number of a group of this session to join
+     * @return the copy
+     * @throws IllegalArgumentException if {@code processGroup} is negative
+     */
+    public SubprocessOptions withProcessGroup(int processGroup) {
+        if (processGroup < 0) {
+            throw new IllegalArgumentException("processGroup must be 0 (a new group) or a group number, got "
+                    + processGroup);
+        }
+        return new SubprocessOptions(stdin, stdout, stderr, cwd, env, limit, startNewSession, processGroup);
+    }
+
+    /**
+     * Asks that the child inherit the descriptors {@code fds}; asyncio's {@code pass_fds=}.
+     * Only the empty list (asyncio's default) is accepted: the JDK starts every child with only
+     * the descriptors 0, 1 and 2 and closes all others, and offers no way to keep one open.
+     *
+     * @param fds the descriptors to pass; must be empty
+     * @return this (unchanged) for an empty list
+     * @throws UnsupportedOperationException for any descriptor, naming it and the JDK's limit
+     * @throws NullPointerException if {@code fds} is {@code null}
+     */
+    public SubprocessOptions withPassFds(int... fds) {
+        if (fds.length > 0) {
+            throw new UnsupportedOperationException("passFds " + Arrays.toString(fds)
+                    + ": the JDK's ProcessBuilder closes every descriptor but 0, 1 and 2 in the child and cannot "
+                    + "pass others; share data through stdin/stdout/stderr pipes, a file or a socket instead");
+        }
+        return this;
+    }
+
+    /**
+     * Asks whether the child should have every descriptor but 0, 1 and 2 closed; asyncio's
+     * {@code close_fds=} (Python's default is {@code true}). The JDK always closes them, so
+     * only {@code true} is accepted.
+     *
+     * @param closeFds must be {@code true}
+     * @return this (unchanged) for {@code true}
+     * @throws UnsupportedOperationException for {@code false}, naming the JDK's limit
+     */
+    public SubprocessOptions withCloseFds(boolean closeFds) {
+        if (!closeFds) {
+            throw new UnsupportedOperationException("closeFds=false: the JDK's ProcessBuilder always closes every "
+                    + "descriptor but 0, 1 and 2 in the child; it cannot let the child inherit the others");
+        }
+        return this;
+    }
+
+    /**
+     * Returns whether the child starts a new session ({@link #withStartNewSession}).
+     *
+     * @return {@code true} for a new session
+     */
+    public boolean startNewSession() {
+        return startNewSession;
+    }
+
+    /**
+     * Returns the process group the child joins ({@link #withProcessGroup}).
+     *
+     * @return empty to stay in this process's group, 0 for a new group, or the group to join
+     */
+    public OptionalInt processGroup() {
+        return processGroup == NO_GROUP ? OptionalInt.empty() : OptionalInt.of(processGroup);
     }
 
     /**
@@ -245,17 +361,19 @@ public final class SubprocessOptions {
     public boolean equals(Object o) {
         return o instanceof SubprocessOptions s && s.stdin.equals(stdin) && s.stdout.equals(stdout)
                 && s.stderr.equals(stderr) && Objects.equals(s.cwd, cwd) && Objects.equals(s.env, env)
-                && s.limit == limit;
+                && s.limit == limit && s.startNewSession == startNewSession && s.processGroup == processGroup;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(stdin, stdout, stderr, cwd, env, limit);
+        return Objects.hash(stdin, stdout, stderr, cwd, env, limit, startNewSession, processGroup);
     }
 
     @Override
     public String toString() {
         return "SubprocessOptions[stdin=" + stdin + ", stdout=" + stdout + ", stderr=" + stderr + ", cwd=" + cwd
-                + ", env=" + (env == null ? "inherited" : env.size() + " variables") + ", limit=" + limit + "]";
+                + ", env=" + (env == null ? "inherited" : env.size() + " variables") + ", limit=" + limit
+                + (startNewSession ? ", startNewSession" : "") + (processGroup == NO_GROUP ? "" : ", processGroup="
+                        + processGroup) + "]";
     }
 }

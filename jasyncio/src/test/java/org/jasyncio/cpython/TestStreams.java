@@ -43,8 +43,11 @@ import org.jasyncio.streams.IncompleteReadError;
 import org.jasyncio.streams.LimitOverrunError;
 import org.jasyncio.streams.StreamPair;
 import org.jasyncio.streams.StreamReader;
+import org.jasyncio.streams.StreamReaderProtocol;
 import org.jasyncio.streams.StreamWriter;
 import org.jasyncio.streams.Streams;
+import org.jasyncio.subprocess.Process;
+import org.jasyncio.subprocess.Subprocess;
 import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.ConnectionOptions;
 import org.jasyncio.transports.ReadTransport;
@@ -53,6 +56,7 @@ import org.jasyncio.transports.TlsOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CPython's {@code test_asyncio/test_streams.py} (3.13), ported: {@link StreamReader} fed by hand
@@ -1169,5 +1173,26 @@ class TestStreams {
             Asyncio.currentTask().cancel();
         });
         assertEquals(List.of(), messages);
+    }
+
+    // CPython: test_streams.py::StreamTests::test_read_all_from_pipe_reader
+    @Test
+    void testReadAllFromPipeReader(@TempDir Path dir) throws Exception {
+        // asyncio issue 168: a reader whose limit (1) is far below what the writer sends. CPython
+        // hands the child the pipe's write end with pass_fds, which the JDK cannot do: the child
+        // opens a FIFO instead.
+        Path fifo = dir.resolve("pipe");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        useRealLoop();
+        StreamReader reader = new StreamReader(1);
+        StreamReaderProtocol protocol = new StreamReaderProtocol(reader);
+        byte[] data = loop.runUntilComplete(() -> {
+            Process proc = Subprocess.createSubprocessExec("/usr/bin/python3", "-c",
+                    "import sys\nwith open(sys.argv[1], 'wb', 0) as f: f.write(b'data')", fifo.toString());
+            loop.connectReadPipe(() -> protocol, fifo);
+            assertEquals(0, proc.await());
+            return reader.read(-1);
+        });
+        assertArrayEquals(b("data"), data);
     }
 }

@@ -224,6 +224,16 @@ abstract class SelectorTransport implements IoHandler {
     }
 
     /**
+     * Reports a protocol callback that threw to the loop's exception handler, leaving the
+     * transport as it is (the pipe transports: under asyncio such an exception leaves a callback
+     * of its own, not the transport's).
+     */
+    final void reportCallback(String callback, Throwable t) {
+        loop.callExceptionHandler(ExceptionContext.builder("Exception in " + describe(protocol) + "." + callback
+                + "()").exception(t).put("transport", this).put("protocol", protocol).build());
+    }
+
+    /**
      * The selector called {@link #ready} and it threw: close as a fatal error does, without
      * reporting (the loop reports {@code error} once, right after).
      */

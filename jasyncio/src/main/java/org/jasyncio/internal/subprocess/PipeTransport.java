@@ -4,26 +4,26 @@ import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.BaseTransport;
 
 /**
- * What a child's stdin, stdout and stderr transports share: they belong to one
- * {@link ProcessTransport}, report to its protocol, and have no extra info of their own
- * (asyncio's pipe transports of a subprocess, whose protocol is the subprocess's).
+ * What the read and write pipe transports share: they report to a {@link PipeOwner}, a child's
+ * {@link ProcessTransport} (asyncio's pipe transports of a subprocess, whose protocol is the
+ * subprocess's) or a {@link LonePipe} (asyncio's {@code connect_read_pipe} and
+ * {@code connect_write_pipe}), which also answers for their protocol and extra info.
  */
 abstract class PipeTransport implements BaseTransport {
-    final ProcessTransport owner;
+    final PipeOwner owner;
 
-    PipeTransport(ProcessTransport owner) {
+    PipeTransport(PipeOwner owner) {
         this.owner = owner;
     }
 
     @Override
     public Object getExtraInfo(String name, Object defaultValue) {
-        return defaultValue;
+        return owner.pipeExtraInfo(name, defaultValue);
     }
 
     @Override
     public void setProtocol(BaseProtocol protocol) {
-        throw new IllegalArgumentException("a subprocess pipe reports to its SubprocessTransport; "
-                + "set the protocol there (SubprocessTransport.setProtocol)");
+        owner.setPipeProtocol(protocol);
     }
 
     @Override

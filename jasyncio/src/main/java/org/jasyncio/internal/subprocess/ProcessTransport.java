@@ -37,7 +37,7 @@ import org.jasyncio.transports.SubprocessTransport;
  * it sent signal N to the child itself (kill, terminate, sendSignal, close, loop close), else the
  * status as the JDK gives it.
  */
-public final class ProcessTransport implements SubprocessTransport {
+public final class ProcessTransport implements SubprocessTransport, PipeOwner {
     static final Logger LOG = System.getLogger("org.jasyncio.subprocess");
     /** How long loop close waits for killed children to be reaped, in all. */
     static final long REAP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -74,7 +74,7 @@ public final class ProcessTransport implements SubprocessTransport {
         this.proc = proc;
         this.pid = proc.pid();
         this.program = program;
-        this.stdin = stdinPipe ? new WritePipeTransport(this, proc.getOutputStream()) : null;
+        this.stdin = stdinPipe ? new WritePipeTransport(this, proc.getOutputStream(), null) : null;
         this.stdout = stdoutPipe ? new ReadPipeTransport(this, 1, pipes.stdout(), pipes.stdoutChannel()) : null;
         this.stderr = stderrPipe ? new ReadPipeTransport(this, 2, pipes.stderr(), pipes.stderrChannel()) : null;
         this.stdinLost = !stdinPipe;
@@ -107,16 +107,18 @@ public final class ProcessTransport implements SubprocessTransport {
 
     // ---- for the pipes -------------------------------------------------------------------------
 
-    EventLoop loop() {
+    @Override
+    public EventLoop loop() {
         return loop;
     }
 
-    boolean debug() {
+    @Override
+    public boolean debug() {
         return debug;
     }
 
-    /** Posts {@code r} to the loop from any thread; {@code false} once the loop is closed. */
-    boolean post(Runnable r) {
+    @Override
+    public boolean post(Runnable r) {
         try {
             loop.callSoonThreadsafe(r, context);
             return true;
@@ -125,20 +127,49 @@ public final class ProcessTransport implements SubprocessTransport {
         }
     }
 
-    /** Schedules {@code r} for the next iteration; loop thread. */
-    void callSoon(Runnable r) {
+    @Override
+    public void callSoon(Runnable r) {
         loop.callSoon(r, context);
     }
 
-    boolean exited() {
-        return returncode != null;
+    @Override
+    public String pipeLabel(int fd) {
+        return "pid=" + pid + " fd=" + fd;
     }
 
-    boolean isAlive() {
-        return proc.isAlive();
+    @Override
+    public String pipeThreadName(int fd) {
+        return pid + (fd == 0 ? "-stdin" : fd == 1 ? "-stdout" : "-stderr");
     }
 
-    void pipeDataReceived(int fd, byte[] data) {
+    @Override
+    public boolean refusesWritesAfterClose() {
+        return true;
+    }
+
+    @Override
+    public String brokenPipeReason() {
+        return "child process " + pid + " " + (returncode != null || !proc.isAlive() ? "exited" : "closed its stdin");
+    }
+
+    @Override
+    public void pipeEofReceived(int fd) {
+        // a child's pipe protocol (asyncio's ReadSubprocessPipeProto) ignores it
+    }
+
+    @Override
+    public Object pipeExtraInfo(String name, Object defaultValue) {
+        return defaultValue;
+    }
+
+    @Override
+    public void setPipeProtocol(BaseProtocol protocol) {
+        throw new IllegalArgumentException("a subprocess pipe reports to its SubprocessTransport; "
+                + "set the protocol there (SubprocessTransport.setProtocol)");
+    }
+
+    @Override
+    public void pipeDataReceived(int fd, byte[] data) {
         try {
             protocol.pipeDataReceived(fd, data);
         } catch (Throwable t) {
@@ -146,7 +177,8 @@ public final class ProcessTransport implements SubprocessTransport {
         }
     }
 
-    void pipeConnectionLost(int fd, Exception exc) {
+    @Override
+    public void pipeConnectionLost(int fd, Exception exc) {
         switch (fd) {
             case 0 -> stdinLost = true;
             case 1 -> stdoutLost = true;
@@ -160,7 +192,8 @@ public final class ProcessTransport implements SubprocessTransport {
         tryFinish();
     }
 
-    void protocolPauseWriting() {
+    @Override
+    public void protocolPauseWriting() {
         try {
             protocol.pauseWriting();
         } catch (Throwable t) {
@@ -168,7 +201,8 @@ public final class ProcessTransport implements SubprocessTransport {
         }
     }
 
-    void protocolResumeWriting() {
+    @Override
+    public void protocolResumeWriting() {
         try {
             protocol.resumeWriting();
         } catch (Throwable t) {

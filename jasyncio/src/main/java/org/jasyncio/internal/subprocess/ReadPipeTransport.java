@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,8 +15,10 @@ import org.jasyncio.internal.LoopInternals;
 import org.jasyncio.transports.ReadTransport;
 
 /**
- * A child's stdout or stderr as a {@link ReadTransport}; asyncio's
- * {@code _UnixReadPipeTransport} with a {@code ReadSubprocessPipeProto}.
+ * A pipe read by a pump thread, as a {@link ReadTransport}; asyncio's
+ * {@code _UnixReadPipeTransport}: a child's stdout or stderr (with a
+ * {@code ReadSubprocessPipeProto}), or any pipe given to {@code connectReadPipe} (a FIFO, this
+ * process's stdin, a channel or stream that cannot be selected).
  *
  * <p>A pump thread reads the pipe (blocking, up to 64 KiB at a time) and posts each chunk to the
  * loop's inbox. The pump and the loop share no lock: the pump spends <em>credits</em>, a count of
@@ -27,10 +29,10 @@ import org.jasyncio.transports.ReadTransport;
  * pump stops after at most {@link #READ_AHEAD} bytes and a fast child blocks in its write, as it
  * would under asyncio.
  *
- * <p>The pipe is read through a {@link FileChannel} when {@link PipeChannels} can take it:
- * {@link #close()} then closes the descriptor at once, even under a blocked read, so the child's
- * next write fails with a broken pipe. Otherwise the pump reads the JDK's stream and closes it
- * after the read in progress.
+ * <p>The pipe is read through a channel when there is one (for a child's output, when
+ * {@link PipeChannels} can take it): {@link #close()} then closes the descriptor at once, even
+ * under a blocked read of an interruptible channel, so the writer's next write fails with a
+ * broken pipe. Otherwise the pump reads the stream and closes it after the read in progress.
  */
 final class ReadPipeTransport extends PipeTransport implements ReadTransport {
     static final int CHUNK = 64 * 1024;
@@ -40,10 +42,13 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
     private static final byte[] EOF = new byte[0];
 
     private final int fd;
-    /** The JDK's stream: the whole pipe without a channel, else what the JDK drained from it. */
+    /**
+     * The JDK's stream: the whole pipe without a channel, else what the JDK drained from it;
+     * {@code null} when only the channel exists (a pipe that is not a child's).
+     */
     private final InputStream in;
     /** The pipe, or {@code null} to read {@link #in} instead. */
-    private final FileChannel channel;
+    private final ReadableByteChannel channel;
 
     // ---- loop thread ----
     private boolean closing;
@@ -59,7 +64,7 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
     /** Whoever sets it first closes the channel: the JDK's close lock is then taken by one thread. */
     private final AtomicBoolean channelClosed = new AtomicBoolean();
 
-    ReadPipeTransport(ProcessTransport owner, int fd, InputStream in, FileChannel channel) {
+    ReadPipeTransport(PipeOwner owner, int fd, InputStream in, ReadableByteChannel channel) {
         super(owner);
         this.fd = fd;
         this.in = in;
@@ -71,7 +76,7 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
         if (stopped) {
             return;
         }
-        pump = PipeThreads.start("jasyncio-pipe-" + owner.getPid() + (fd == 1 ? "-stdout" : "-stderr"), this::pump);
+        pump = PipeThreads.start("jasyncio-pipe-" + owner.pipeThreadName(fd), this::pump);
     }
 
     // ---- pump thread --------------------------------------------------------------------------
@@ -96,6 +101,9 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
                     } catch (ClosedChannelException closed) {
                         if (stopped) {
                             return; // closed by the transport
+                        }
+                        if (in == null) {
+                            throw closed; // closed by someone else: a read error
                         }
                         // closed by the JDK's reaper at the child's exit: the rest is in its stream
                         fromChannel = false;
@@ -217,8 +225,12 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
         }
         closing = true;
         if (owner.debug()) {
-            ProcessTransport.LOG.log(System.Logger.Level.DEBUG, this + " was closed by the child");
+            ProcessTransport.LOG.log(System.Logger.Level.DEBUG, this + " was closed by the writer");
         }
+        if (channel != null) {
+            release(); // closed before connectionLost, as asyncio closes the pipe there
+        }
+        owner.pipeEofReceived(fd);
         connectionLost(null);
     }
 
@@ -326,7 +338,7 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
         closing = true;
         held.clear();
         stopPump();
-        if (pump == null && channel == null) {
+        if (pump == null) {
             release(); // never started: nobody else will close the stream
         }
         owner.callSoon(() -> connectionLost(null));
@@ -334,7 +346,7 @@ final class ReadPipeTransport extends PipeTransport implements ReadTransport {
 
     @Override
     public String toString() {
-        return "<ReadPipeTransport pid=" + owner.getPid() + " fd=" + fd + (closing ? " closed" : paused ? " paused" : "")
+        return "<ReadPipeTransport " + owner.pipeLabel(fd) + (closing ? " closed" : paused ? " paused" : "")
                 + ">";
     }
 }

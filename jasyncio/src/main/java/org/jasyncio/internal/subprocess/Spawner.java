@@ -50,11 +50,13 @@ public final class Spawner {
     private Spawner() {}
 
     /**
-     * Tells whether a child process of {@code loop} has not finished: its pipes and exit will
-     * still post events to the loop (a virtual clock waits for them a little before it jumps).
+     * Tells whether a child process of {@code loop} has not finished, or a pipe connected with
+     * {@code connectReadPipe}/{@code connectWritePipe} is open: their pumps and exits will still
+     * post events to the loop (a virtual clock waits for them a little before it jumps).
      *
      * @param loop the loop
-     * @return {@code true} while a child started on {@code loop} runs or its pipes are open
+     * @return {@code true} while a child started on {@code loop} runs or its pipes are open, or
+     *         one of its own pipes is not lost
      */
     public static boolean hasRunningChildren(EventLoop loop) {
         return LoopChildren.anyRunning(loop);
@@ -141,9 +143,12 @@ public final class Spawner {
         return new SubprocessConnection<>(transport, protocol);
     }
 
-    /** Maps the options onto a ProcessBuilder. */
-    static ProcessBuilder builder(List<String> command, SubprocessOptions options) {
-        ProcessBuilder pb = new ProcessBuilder(command);
+    /**
+     * Maps the options onto a ProcessBuilder; a new session or process group prefixes the
+     * command ({@link SessionLaunch}).
+     */
+    static ProcessBuilder builder(List<String> command, SubprocessOptions options) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(SessionLaunch.command(command, options));
         pb.redirectInput(redirect(options.stdin(), true));
         pb.redirectOutput(redirect(options.stdout(), false));
         if (options.stderr().kind() == Stdio.Kind.STDOUT) {

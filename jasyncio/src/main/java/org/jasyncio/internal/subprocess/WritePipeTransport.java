@@ -1,5 +1,6 @@
 package org.jasyncio.internal.subprocess;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
@@ -19,8 +20,9 @@ import org.jasyncio.subprocess.BrokenPipeError;
 import org.jasyncio.transports.WriteTransport;
 
 /**
- * A child's stdin as a {@link WriteTransport}; asyncio's {@code _UnixWritePipeTransport} with a
- * {@code WriteSubprocessPipeProto}.
+ * A pipe written by a writer thread, as a {@link WriteTransport}; asyncio's
+ * {@code _UnixWritePipeTransport}: a child's stdin (with a {@code WriteSubprocessPipeProto}), or
+ * any pipe given to {@code connectWritePipe} (a FIFO, this process's stdout, a channel or stream).
  *
  * <p>{@link #write} copies the bytes into a queue and returns; a writer thread takes everything
  * queued, writes it to the {@link java.lang.Process} stream (blocking while the child does not
@@ -37,6 +39,12 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
     static final int SLICE = 64 * 1024;
 
     private final OutputStream out;
+    /**
+     * Closes the pipe under a blocked write, from any thread (an interruptible channel's close
+     * ends the write at once); {@code null} when there is none, as for a child's stdin, which the
+     * JDK closes when the child exits.
+     */
+    private final Closeable cutter;
 
     // ---- loop thread ----
     private boolean closing;
@@ -62,9 +70,10 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
     /** The writer closed the stream: no writer is needed any more. */
     private volatile boolean streamClosed;
 
-    WritePipeTransport(ProcessTransport owner, OutputStream out) {
+    WritePipeTransport(PipeOwner owner, OutputStream out, Closeable cutter) {
         super(owner);
         this.out = out;
+        this.cutter = cutter;
     }
 
     // ---- writer thread ------------------------------------------------------------------------
@@ -165,7 +174,7 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
             queue.add(data);
         }
         if (writerRunning.compareAndSet(false, true)) {
-            writerThread = PipeThreads.start("jasyncio-pipe-" + owner.getPid() + "-stdin", this::writer);
+            writerThread = PipeThreads.start("jasyncio-pipe-" + owner.pipeThreadName(0), this::writer);
         } else {
             LockSupport.unpark(writerThread);
         }
@@ -184,6 +193,9 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
         stopRequested = true;
         queue.clear();
         enqueue(null);
+        if (cutter != null) {
+            Pipes.closeQuietly(cutter); // a writer blocked on a reader that does not read ends now
+        }
     }
 
     // ---- loop thread: reports from the writer ----------------------------------------------------
@@ -210,8 +222,7 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
     }
 
     private BrokenPipeError brokenPipe(IOException cause) {
-        String why = owner.exited() || !owner.isAlive() ? "exited" : "closed its stdin";
-        return new BrokenPipeError("Broken pipe: child process " + owner.getPid() + " " + why
+        return new BrokenPipeError("Broken pipe: " + owner.brokenPipeReason()
                 + (buffered > 0 ? " with " + buffered + " bytes not written" : ""), cause);
     }
 
@@ -286,7 +297,7 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
         if (eofCalled) {
             throw new IllegalStateException("Cannot call write() after writeEof(): " + this);
         }
-        if (closedByUser) {
+        if (closedByUser && owner.refusesWritesAfterClose()) {
             throw new IllegalStateException("write() on a transport that was closed: " + this);
         }
         if (len == 0) {
@@ -421,7 +432,7 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
 
     @Override
     public String toString() {
-        return "<WritePipeTransport pid=" + owner.getPid() + " fd=0" + (lost ? " closed" : closing ? " closing" : "")
+        return "<WritePipeTransport " + owner.pipeLabel(0) + (lost ? " closed" : closing ? " closing" : "")
                 + (buffered > 0 ? " buffered=" + buffered : "") + ">";
     }
 }

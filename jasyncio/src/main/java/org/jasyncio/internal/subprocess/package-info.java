@@ -1,6 +1,8 @@
 /**
  * The implementation of subprocesses (not exported): the process transport, its pipe transports
- * and their pump threads, the spawner, and signals to children.
+ * and their pump threads, the spawner, a new session or process group, and signals to children;
+ * and {@code connectReadPipe}/{@code connectWritePipe} for the pipes the loop's selector cannot
+ * watch, on the same pump transports ({@code Pipes}, {@code LonePipe}).
  *
  * <h2>How bytes reach the loop</h2>
  * A {@link java.lang.Process}'s pipes are blocking. Each stdout or stderr pipe has a platform
