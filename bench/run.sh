@@ -8,7 +8,8 @@
 #   bench/run.sh --groups core,tree [--rounds N] [--no-report]
 #
 # Groups: core (switch, spawn, parked), tree (async_tree), sync, subprocess, echo (= echo-plain
-# and echo-tls: the echo servers over plain TCP and over TLS).
+# and echo-tls: the echo servers over plain TCP and over TLS), loops (echo on 1 and 2 loops,
+# threads or processes with 50 us of work per request; not in the default list).
 # What runs is listed in bench/workloads.conf and bench/echo-servers.conf. README.md (section Benchmarks)
 # explains the figures.
 set -euo pipefail
