@@ -70,7 +70,7 @@ final class CallGraphs {
         }
         if (g.future() instanceof Task<?> t) {
             sb.append(indent).append("* Task(name='").append(t.getName()).append("', id=0x")
-                    .append(Long.toHexString(t.id)).append(')');
+                    .append(Long.toHexString(t.id())).append(')');
         } else {
             sb.append(indent).append("* Future(id=0x")
                     .append(Integer.toHexString(System.identityHashCode(g.future()))).append(')');

@@ -44,12 +44,13 @@ final class Diagnostics {
     // ---- Flight Recorder ------------------------------------------------------------
 
     static void taskCreated(Task<?> t) {
-        t.createdNanos = System.nanoTime();
-        Jfr.taskCreated(t.loop.stats.loopId, t.id, t.getName());
+        t.loop.stats.createdWhileRecording.put(t, System.nanoTime());
+        Jfr.taskCreated(t.loop.stats.loopId, t.id(), t.getName());
     }
 
     static void taskFinished(Task<?> t) {
-        long lifetime = t.createdNanos == 0 ? -1 : System.nanoTime() - t.createdNanos;
+        Long created = t.loop.stats.createdWhileRecording.remove(t);
+        long lifetime = created == null ? -1 : System.nanoTime() - created;
         String outcome;
         if (t.cancelled()) {
             outcome = "cancelled";
@@ -57,7 +58,7 @@ final class Diagnostics {
             Throwable e = t.peekException();
             outcome = e == null ? "result" : "exception: " + e.getClass().getName();
         }
-        Jfr.taskFinished(t.loop.stats.loopId, t.id, t.getName(), lifetime, outcome);
+        Jfr.taskFinished(t.loop.stats.loopId, t.id(), t.getName(), lifetime, outcome);
     }
 
     /** A callback or task step ran longer than slowCallbackDuration: a JFR event, a warning in debug mode. */
@@ -66,7 +67,7 @@ final class Diagnostics {
         StackTraceElement[] st = t == null ? new StackTraceElement[0] : t.getStack();
         if (Jfr.on) {
             if (t != null) {
-                Jfr.slow(loop.stats.loopId, t.id, "step of " + t.getName(), nanos,
+                Jfr.slow(loop.stats.loopId, t.id(), "step of " + t.getName(), nanos,
                         st.length == 0 ? "" : Debug.formatStack(st, 32).strip());
             } else {
                 Jfr.slow(loop.stats.loopId, 0, item.toString(), nanos, "");
@@ -144,11 +145,12 @@ final class Diagnostics {
             } else {
                 state = "ready";
             }
-            double waiting = w == null ? 0 : Math.max(0, now - t.waitingSince) / 1e9;
-            String awaits = w == null ? "" : w instanceof Task<?> wt ? "Task " + wt.id : describeFuture(w);
-            s.task(loopId, t.id, t.getName(), state, waiting, awaits, CallGraphs.callStack(t));
+            double waiting = w == null ? 0
+                    : Integer.toUnsignedLong((int) (now >>> 20) - t.waitingSince) * (double) (1 << 20) / 1e9;
+            String awaits = w == null ? "" : w instanceof Task<?> wt ? "Task " + wt.id() : describeFuture(w);
+            s.task(loopId, t.id(), t.getName(), state, waiting, awaits, CallGraphs.callStack(t));
             for (Task<?> a : awaitingTasks(t)) {
-                s.edge(loopId, t.id, a.id);
+                s.edge(loopId, t.id(), a.id());
             }
         }
     }

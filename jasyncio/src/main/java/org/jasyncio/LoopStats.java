@@ -1,5 +1,7 @@
 package org.jasyncio;
 
+import java.util.WeakHashMap;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +21,10 @@ final class LoopStats {
     /** Unique in the JVM, from 1: ps, the MBean and JFR events name loops by it. */
     final long loopId = LOOP_IDS.incrementAndGet();
     long tasksCreated;
+    /** The last task id given ({@code Task.id()}). */
+    int lastId;
+    /** Creation times of the tasks made while a flight recording ran, for TaskFinished's duration; weak keys. */
+    final WeakHashMap<Task<?>, Long> createdWhileRecording = new WeakHashMap<>();
     long iterations;
     long callbacksRun;
     /** System.nanoTime() at the last sampled iteration: tasks stamp their suspension with it. */

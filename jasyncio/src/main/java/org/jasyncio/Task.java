@@ -44,8 +44,11 @@ public final class Task<T> extends Future<T> {
     /** Plain field: a String read racily is still a whole String. */
     private String name;
     private final long number;
-    /** Unique in its loop, from 1: the id call graphs, ps and JFR events show. */
-    final long id;
+    /**
+     * Unique in its loop, from 1, given the first time something asks ({@link #id()}): the id
+     * call graphs, ps and JFR events show. 0 until then, so creating a task costs nothing for it.
+     */
+    private int id;
     /** The task's current context, made on first use from {@link #contextEntries}; swapped by {@link Context#run}. */
     Context context;
     /** The creator's context variables when the task was made: a copy costs nothing until used. */
@@ -60,10 +63,12 @@ public final class Task<T> extends Future<T> {
 
     /** The future this task waits on in {@link #awaitFuture}, or null. */
     private Future<?> waiter;
-    /** The loop's sampled clock (System.nanoTime) when the task last parked on a future: ps's waiting time. */
-    long waitingSince;
-    /** System.nanoTime() at creation if a flight recording was running then, else 0. */
-    long createdNanos;
+    /**
+     * The loop's sampled clock when the task last parked on a future, in units of 2^20 ns (about
+     * a millisecond; it wraps after 49 days, read as unsigned): ps's waiting time. An int, not a
+     * long, as every task carries it.
+     */
+    int waitingSince;
     private boolean inAwait;
     /** A cancellation must be thrown at the next suspension point. */
     private boolean mustCancel;
@@ -95,7 +100,7 @@ public final class Task<T> extends Future<T> {
         super(loop);
         this.coro = Objects.requireNonNull(coro, "coro");
         this.number = name == null ? ++loop.taskCounter : 0;
-        this.id = ++loop.stats.tasksCreated;
+        loop.stats.tasksCreated++;
         this.name = name;
         if (context != null) {
             this.context = context;
@@ -350,6 +355,19 @@ public final class Task<T> extends Future<T> {
         return waiter;
     }
 
+    /** The task's id in its loop (see {@link #id}); loop thread only. */
+    long id() {
+        int i = id;
+        if (i == 0) {
+            i = ++loop.stats.lastId;
+            if (i == 0) {
+                i = ++loop.stats.lastId; // wrapped around: 0 means "not given yet"
+            }
+            id = i;
+        }
+        return Integer.toUnsignedLong(i);
+    }
+
     // ---- internals: cancellation -------------------------------------------------------
 
     /** Requests a plain cancellation: a CancelledError, whatever replacements are pending. */
@@ -479,7 +497,7 @@ public final class Task<T> extends Future<T> {
             mustCancel = false;
         }
         waiter = fut;
-        waitingSince = loop.stats.clock;
+        waitingSince = (int) (loop.stats.clock >>> 20);
         inAwait = true;
         try {
             if (fut.state != PENDING) {
