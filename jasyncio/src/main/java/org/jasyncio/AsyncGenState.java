@@ -120,7 +120,7 @@ final class AsyncGenState<T> {
             t.start(false);
             return;
         }
-        producer.context = ctx;
+        producer.setContext(ctx);
         Future<Void> r = resume;
         if (r != null && !r.done()) {
             r.setResult(null);

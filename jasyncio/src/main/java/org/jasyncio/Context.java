@@ -293,7 +293,7 @@ public final class Context {
             Task<?> task = Task.current();
             if (task != null) {
                 Context previous = task.context();
-                task.context = c;
+                task.setContext(c);
                 return previous;
             }
         } else {

@@ -49,10 +49,12 @@ public final class Task<T> extends Future<T> {
      * call graphs, ps and JFR events show. 0 until then, so creating a task costs nothing for it.
      */
     private int id;
-    /** The task's current context, made on first use from {@link #contextEntries}; swapped by {@link Context#run}. */
-    Context context;
-    /** The creator's context variables when the task was made: a copy costs nothing until used. */
-    private Object[] contextEntries;
+    /**
+     * The task's current context once made ({@link #context()}; swapped by {@link Context#run}),
+     * else the creator's context variables when the task was made (an {@code Object[]}, or null
+     * for none): a copy costs nothing until used. One field for both keeps every task smaller.
+     */
+    private Object context;
     /** The task's virtual thread, created when its first step runs. */
     Thread thread;
     /** What the loop queues to run the task's next step (a Future itself is not queued). */
@@ -82,12 +84,16 @@ public final class Task<T> extends Future<T> {
     private ArrayList<Replacement> replacements;
     /** A plain cancel() is pending: it wins over any replacement. */
     private boolean plainCancelPending;
-    /** Nesting depth of the scopes (timeouts, task groups) the task is in; ranks replacements. */
-    int scopeDepth;
-    /** Started by an eager factory or eagerStart: a coroutine done in its first step is let go. */
-    private boolean startedEagerly;
-    /** The first step is running. */
-    private boolean firstStep;
+    /**
+     * Nesting depth of the scopes (timeouts, task groups) the task is in; ranks replacements. A
+     * short: nesting deeper than that would overflow the thread's stack first.
+     */
+    short scopeDepth;
+    /**
+     * Started by an eager factory or eagerStart and still in its first step: a coroutine done
+     * then is let go (asyncio 3.13).
+     */
+    private boolean eagerFirstStep;
     /** Registration in the loop's task registry (weak). */
     LoopRef ref;
     /**
@@ -102,11 +108,7 @@ public final class Task<T> extends Future<T> {
         this.number = name == null ? ++loop.taskCounter : 0;
         loop.stats.tasksCreated++;
         this.name = name;
-        if (context != null) {
-            this.context = context;
-        } else {
-            this.contextEntries = Context.currentEntries();
-        }
+        this.context = context != null ? context : Context.currentEntries();
         if (loop.debug) {
             this.sourceTraceback = Debug.callerStack();
         }
@@ -184,19 +186,24 @@ public final class Task<T> extends Future<T> {
 
     /** The task's context, made from the creator's snapshot on first use. */
     Context context() {
-        Context c = context;
-        if (c == null) {
-            c = new Context(contextEntries);
-            context = c;
-            contextEntries = null;
+        Object c = context;
+        if (c instanceof Context made) {
+            return made;
         }
-        return c;
+        Context made = new Context((Object[]) c);
+        context = made;
+        return made;
+    }
+
+    /** Makes {@code c} the task's current context ({@link Context#run}, async generators). */
+    void setContext(Context c) {
+        context = c;
     }
 
     /** The task's context variables, without making a Context object. */
     Object[] contextEntries() {
-        Context c = context;
-        return c != null ? c.entries : contextEntries;
+        Object c = context;
+        return c instanceof Context made ? made.entries : (Object[]) c;
     }
 
     /**
@@ -544,7 +551,7 @@ public final class Task<T> extends Future<T> {
     // ---- internals: running ---------------------------------------------------------
 
     void start(boolean eager) {
-        startedEagerly = eager;
+        eagerFirstStep = eager;
         if (eager) {
             loop.startEagerly(this);
         } else {
@@ -575,7 +582,6 @@ public final class Task<T> extends Future<T> {
                 LoopFaults.stepFailed(this, t);
                 return;
             }
-            firstStep = true;
         }
         l.current = this;
         try {
@@ -586,7 +592,7 @@ public final class Task<T> extends Future<T> {
             LoopFaults.stepFailed(this, t);
         } finally {
             l.current = null;
-            firstStep = false;
+            eagerFirstStep = false;
         }
         if (state != PENDING) {
             // The body ended and so did its thread: let go of the thread, its continuation and
@@ -631,7 +637,7 @@ public final class Task<T> extends Future<T> {
         try {
             complete(value, failure);
         } finally {
-            if (startedEagerly && firstStep) {
+            if (eagerFirstStep) {
                 coro = null; // asyncio 3.13 (gh-122332): an eager task done at once holds no coroutine
             }
             loop.tasks.taskFinished(this);
