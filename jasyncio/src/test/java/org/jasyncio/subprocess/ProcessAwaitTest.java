@@ -47,7 +47,10 @@ class ProcessAwaitTest {
     @Test
     void awaitReturnsWhenTheChildExitsThoughAGrandchildStillWrites() throws Exception {
         Asyncio.run(() -> {
-            Process proc = createSubprocessShell("(sleep 0.5; echo late) & echo early",
+            // The child lives 0.1 s: a child that exits before jasyncio takes its pipes from the
+            // JDK (right after start()) has them drained and closed by the JDK's reaper, which
+            // no program can prevent (PipeChannels); this test is about what happens after.
+            Process proc = createSubprocessShell("(sleep 0.5; echo late) & echo early; sleep 0.1",
                     SubprocessOptions.defaults().withStdout(PIPE));
             assertEquals(0, waitFor(proc::await, BOUND));
             // the pipe is still read to its end: the grandchild's line is not lost
