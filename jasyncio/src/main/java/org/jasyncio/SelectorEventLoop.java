@@ -575,56 +575,56 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     @Override
     public <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
             ReadableByteChannel pipe) throws IOException {
-        requireTaskOfThisLoop("connectReadPipe()");
+        checkInTask("connectReadPipe()");
         return Pipes.connectRead(this, protocolFactory, pipe);
     }
 
     @Override
     public <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
             InputStream pipe) throws IOException {
-        requireTaskOfThisLoop("connectReadPipe()");
+        checkInTask("connectReadPipe()");
         return Pipes.connectRead(this, protocolFactory, pipe);
     }
 
     @Override
     public <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
             FileDescriptor pipe) throws IOException {
-        requireTaskOfThisLoop("connectReadPipe()");
+        checkInTask("connectReadPipe()");
         return Pipes.connectRead(this, protocolFactory, pipe);
     }
 
     @Override
     public <P extends Protocol> ReadPipeConnection<P> connectReadPipe(Supplier<? extends P> protocolFactory,
             Path fifo) throws IOException {
-        requireTaskOfThisLoop("connectReadPipe()");
+        checkInTask("connectReadPipe()");
         return Pipes.connectRead(this, protocolFactory, fifo);
     }
 
     @Override
     public <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
             WritableByteChannel pipe) throws IOException {
-        requireTaskOfThisLoop("connectWritePipe()");
+        checkInTask("connectWritePipe()");
         return Pipes.connectWrite(this, protocolFactory, pipe);
     }
 
     @Override
     public <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
             OutputStream pipe) throws IOException {
-        requireTaskOfThisLoop("connectWritePipe()");
+        checkInTask("connectWritePipe()");
         return Pipes.connectWrite(this, protocolFactory, pipe);
     }
 
     @Override
     public <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
             FileDescriptor pipe) throws IOException {
-        requireTaskOfThisLoop("connectWritePipe()");
+        checkInTask("connectWritePipe()");
         return Pipes.connectWrite(this, protocolFactory, pipe);
     }
 
     @Override
     public <P extends BaseProtocol> WritePipeConnection<P> connectWritePipe(Supplier<? extends P> protocolFactory,
             Path fifo) throws IOException {
-        requireTaskOfThisLoop("connectWritePipe()");
+        checkInTask("connectWritePipe()");
         return Pipes.connectWrite(this, protocolFactory, fifo);
     }
 
@@ -643,7 +643,7 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     public <P extends SubprocessProtocol> SubprocessConnection<P>
             subprocessExec(Supplier<? extends P> protocolFactory, List<String> command,
                     SubprocessOptions options) throws IOException {
-        requireTaskOfThisLoop("subprocessExec()");
+        checkInTask("subprocessExec()");
         return Spawner.exec(this, protocolFactory, command, options);
     }
 
@@ -658,21 +658,9 @@ final class SelectorEventLoop extends BaseEventLoop implements IoLoop {
     public <P extends SubprocessProtocol> SubprocessConnection<P>
             subprocessShell(Supplier<? extends P> protocolFactory, String cmd,
                     SubprocessOptions options) throws IOException {
-        requireTaskOfThisLoop("subprocessShell()");
+        checkInTask("subprocessShell()");
         return Spawner.shell(this, protocolFactory, cmd, options);
     }
-
-    private void requireTaskOfThisLoop(String what) {
-        Task<?> t = Task.current();
-        if (t == null) {
-            throw Task.outsideTask(what);
-        }
-        if (t.loop != this) {
-            throw new IllegalStateException(what + " was called from a task of another event loop");
-        }
-    }
-
-    /** Runs the close hooks once, on the closing thread; a failing hook is logged, the others still run. */
 
     // =====================================================================================
     // Debug and errors
