@@ -2,6 +2,7 @@ package org.jasyncio.streams;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -53,6 +54,8 @@ public final class StreamReader implements Iterable<byte[]> {
 
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] NEWLINE = {'\n'};
+    /** From this size on (a full TLS record), an empty reader receives into a pooled array. */
+    private static final int POOLED_FROM = 16 * 1024;
 
     private final int limit;
     private byte[] buf = EMPTY;
@@ -64,6 +67,12 @@ public final class StreamReader implements Iterable<byte[]> {
     private ReadTransport transport;
     private boolean paused;
     private EventLoop loop;
+    /** The loop's pool of receive arrays, once a transport read into this reader. */
+    private ReceiveBuffers pool;
+    /** {@code buf} is borrowed from {@link #pool}: it goes back when the reader is empty. */
+    private boolean borrowed;
+    /** The view of {@code buf} last given to a transport, reused while {@code buf} is the same. */
+    private ByteBuffer receiving;
 
     /** Makes a reader with the default limit. */
     public StreamReader() {
@@ -142,6 +151,9 @@ public final class StreamReader implements Iterable<byte[]> {
      */
     public void feedEof() {
         eof = true;
+        if (start == end) {
+            giveBack();
+        }
         wakeWaiter();
     }
 
@@ -193,6 +205,7 @@ public final class StreamReader implements Iterable<byte[]> {
             return;
         }
         if (start == end) {
+            giveBack();
             buf = data;
             start = 0;
             end = data.length;
@@ -202,6 +215,88 @@ public final class StreamReader implements Iterable<byte[]> {
             end += data.length;
         }
         afterFeed();
+    }
+
+    /**
+     * The free tail of the buffer, for a transport that holds {@code sizeHint} received bytes
+     * in a buffer of its own (TLS) to copy them in. An empty reader takes an array of exactly
+     * that size, which a read of everything then hands over without a copy, or, for a full
+     * TLS record or more, a 64 KiB array from the loop's pool, which the rest of a large
+     * message fills without regrowing.
+     */
+    ByteBuffer receiveBuffer(int sizeHint) {
+        checkNotEof();
+        int want = Math.max(sizeHint, 1);
+        if (start == end) {
+            giveBack();
+            if (want >= POOLED_FROM && want <= ReceiveBuffers.SIZE) {
+                borrow();
+            } else {
+                buf = new byte[want];
+                start = 0;
+                end = 0;
+            }
+        } else {
+            ensureRoom(want);
+        }
+        ByteBuffer b = receiving;
+        if (b == null || b.array() != buf) {
+            receiving = b = ByteBuffer.wrap(buf);
+        }
+        return b.limit(buf.length).position(end);
+    }
+
+    /** The size of the array the reader holds now, read or not; for tests. */
+    int heldBufferBytes() {
+        return buf.length;
+    }
+
+    /** {@code n} bytes were copied into the buffer {@link #receiveBuffer} returned. */
+    void received(int n) {
+        end += n;
+        afterFeed();
+    }
+
+    private void borrow() {
+        ReceiveBuffers p = pool;
+        if (p == null) {
+            EventLoop l = LoopInternals.get().runningLoop();
+            if (l == null) {
+                buf = new byte[ReceiveBuffers.SIZE]; // fed outside a loop: nothing to borrow from
+                start = 0;
+                end = 0;
+                return;
+            }
+            pool = p = ReceiveBuffers.of(l);
+        }
+        buf = p.take();
+        borrowed = true;
+        start = 0;
+        end = 0;
+    }
+
+    /**
+     * The reader is empty: it lets go of its array (a borrowed one goes back to the pool), so
+     * that an idle connection holds no buffer; the next bytes bring or borrow one.
+     */
+    private void emptied() {
+        start = 0;
+        end = 0;
+        if (borrowed) {
+            giveBack();
+        } else {
+            buf = EMPTY;
+            receiving = null;
+        }
+    }
+
+    private void giveBack() {
+        if (borrowed) {
+            borrowed = false;
+            pool.give(buf);
+            buf = EMPTY;
+            receiving = null;
+        }
     }
 
     private void checkNotEof() {
@@ -236,6 +331,7 @@ public final class StreamReader implements Iterable<byte[]> {
             }
             byte[] b = new byte[cap];
             System.arraycopy(buf, start, b, 0, size);
+            giveBack();
             buf = b;
         }
         start = 0;
@@ -263,16 +359,14 @@ public final class StreamReader implements Iterable<byte[]> {
     private byte[] take(int n) {
         byte[] r;
         if (start == 0 && n == end && end == buf.length) {
-            r = buf; // hand over an adopted array whole: no copy
+            r = buf; // hand over a full array whole: no copy (a borrowed one leaves the pool)
             buf = EMPTY;
             end = 0;
+            borrowed = false;
+            receiving = null;
         } else {
             r = Arrays.copyOfRange(buf, start, start + n);
-            start += n;
-            if (start == end) {
-                start = 0;
-                end = 0;
-            }
+            discard(n);
         }
         return r;
     }
@@ -280,8 +374,7 @@ public final class StreamReader implements Iterable<byte[]> {
     private void discard(int n) {
         start += n;
         if (start == end) {
-            start = 0;
-            end = 0;
+            emptied();
         }
     }
 
@@ -409,8 +502,7 @@ public final class StreamReader implements Iterable<byte[]> {
             if (end - start > e.consumed() && buf[start + e.consumed()] == '\n') {
                 discard(e.consumed() + 1);
             } else {
-                start = 0;
-                end = 0;
+                emptied();
             }
             maybeResumeTransport();
             throw e;

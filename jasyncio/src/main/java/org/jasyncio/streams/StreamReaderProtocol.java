@@ -1,12 +1,15 @@
 package org.jasyncio.streams;
 
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 import org.jasyncio.EventLoop;
 import org.jasyncio.ExceptionContext;
 import org.jasyncio.Task;
 import org.jasyncio.internal.LoopInternals;
+import org.jasyncio.internal.ReceiveViews;
 import org.jasyncio.transports.BaseTransport;
+import org.jasyncio.transports.BufferedProtocol;
 import org.jasyncio.transports.Protocol;
 import org.jasyncio.transports.ReadTransport;
 import org.jasyncio.transports.WriteTransport;
@@ -16,7 +19,10 @@ import org.jasyncio.transports.WriteTransport;
  * {@link FlowControl} of its {@link StreamWriter}); asyncio's
  * {@code asyncio.StreamReaderProtocol}.
  *
- * <p>Data received is fed to the reader; end of file and connection loss end it.
+ * <p>Data received is fed to the reader; end of file and connection loss end it. A socket
+ * transport hands over arrays of exactly the bytes read, which the reader adopts without a
+ * copy; a TLS transport copies the plaintext it decrypted straight into the reader's buffer
+ * (the way of a {@link BufferedProtocol}), with no array per TLS record.
  * Write-side flow control goes to {@link #flowControl()}. With a
  * {@link ClientConnectedCallback} (servers), it makes a {@link StreamWriter} when the
  * connection is made and runs the callback in a new task.
@@ -26,6 +32,10 @@ import org.jasyncio.transports.WriteTransport;
  * @since 0.1
  */
 public final class StreamReaderProtocol implements Protocol {
+    static {
+        ReceiveViews.register(p -> p instanceof StreamReaderProtocol s ? s.view : null);
+    }
+
     private final StreamReader reader;
     private final ClientConnectedCallback callback;
     private final FlowControl flow = new FlowControl();
@@ -34,6 +44,18 @@ public final class StreamReaderProtocol implements Protocol {
     private Task<Void> task;
     /** connectionLost was called: the reader has its end. */
     private boolean lost;
+    /** What a TLS transport feeds the reader through. */
+    private final BufferedProtocol view = new BufferedProtocol() {
+        @Override
+        public ByteBuffer getBuffer(int sizeHint) {
+            return reader.receiveBuffer(sizeHint);
+        }
+
+        @Override
+        public void bufferUpdated(int nbytes) {
+            reader.received(nbytes);
+        }
+    };
 
     /**
      * Makes a protocol that feeds {@code reader}; asyncio's

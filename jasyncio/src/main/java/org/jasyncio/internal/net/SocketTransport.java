@@ -159,7 +159,7 @@ public final class SocketTransport extends SelectorTransport implements Transpor
         int room = buf.remaining();
         int n;
         try {
-            n = ch.read(buf);
+            n = buf.isDirect() ? ch.read(buf) : readIntoHeap(buf, room);
         } catch (IOException e) {
             fatalError(e, "Fatal read error on socket transport");
             return false;
@@ -177,6 +177,23 @@ public final class SocketTransport extends SelectorTransport implements Transpor
             return false;
         }
         return n == room;
+    }
+
+    /**
+     * Reads into a heap buffer through the loop's direct read buffer. The JDK would do the same
+     * with a temporary direct buffer of its own, sized to the heap buffer's room, each read.
+     */
+    private int readIntoHeap(ByteBuffer heap, int room) throws IOException {
+        ByteBuffer d = io.readBuffer();
+        if (room < d.capacity()) {
+            d.limit(room);
+        }
+        int n = ch.read(d);
+        if (n > 0) {
+            heap.put(heap.position(), d, 0, n);
+            heap.position(heap.position() + n);
+        }
+        return n;
     }
 
     /** asyncio's _read_ready__on_eof. */

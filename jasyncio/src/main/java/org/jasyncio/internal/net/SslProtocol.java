@@ -26,6 +26,7 @@ import org.jasyncio.Future;
 import org.jasyncio.TimerHandle;
 import org.jasyncio.internal.Faults;
 import org.jasyncio.internal.IoLoop;
+import org.jasyncio.internal.ReceiveViews;
 import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.BaseTransport;
 import org.jasyncio.transports.BufferedProtocol;
@@ -62,6 +63,8 @@ final class SslProtocol implements BufferedProtocol {
     private final ArrayDeque<ByteBuffer> backlog = new ArrayDeque<>();
     private long backlogSize;
     private BaseProtocol app;
+    /** Where decrypted bytes go by copy: the app if it is a BufferedProtocol, else its buffered view, else null. */
+    private BufferedProtocol appBuffered;
     private Future<Void> waiter;
     private final SslTransport appTransport;
     private SocketTransport lower;
@@ -115,6 +118,7 @@ final class SslProtocol implements BufferedProtocol {
                     + (p == null ? "null" : p.getClass().getName()));
         }
         this.app = p;
+        this.appBuffered = p instanceof BufferedProtocol bp ? bp : ReceiveViews.of(p);
     }
 
     void checkThread(String what) {
@@ -664,7 +668,8 @@ final class SslProtocol implements BufferedProtocol {
     private void deliver() {
         appIn.flip();
         try {
-            if (app instanceof BufferedProtocol bp) {
+            BufferedProtocol bp = appBuffered;
+            if (bp != null) {
                 while (appIn.hasRemaining()) {
                     ByteBuffer b = bp.getBuffer(appIn.remaining());
                     if (b == null || !b.hasRemaining()) {
