@@ -92,6 +92,16 @@ TARGETS += [
     ("echo_c100_1k_rps", "jasyncio-protocol", "ratio_of", 0.95, "c-epoll", "echo 100x1KiB protocol >= 0.95x C ceiling"),
     ("echo_c100_1k_rps", "jasyncio-protocol", "ratio_of", 1.0, "netty", "echo 100x1KiB protocol >= Netty"),
     ("echo_c100_1k_cpu_us_per_req", "jasyncio-protocol", "speedup", 1.0, "netty", "server CPU per request <= Netty's"),
+    # Bulk I/O (issue 14): 64 KiB messages, the reference and Netty; TLS latency under load.
+    ("echo_c100_64k_rps", "jasyncio-protocol", "ratio_of", 1.0, "netty", "echo 100x64KiB protocol >= Netty"),
+    ("echo_c100_64k_rps", "jasyncio-buffered", "ratio_of", 1.0, "netty", "echo 100x64KiB BufferedProtocol >= Netty"),
+    ("echo_c100_64k_rps", "jasyncio-streams", "ratio_of", 0.9, "netty", "echo 100x64KiB streams >= 0.9x Netty"),
+    ("echo_c1000_64k_rps", "jasyncio-protocol", "ratio_of", 0.9, "c-epoll", "echo 1000x64KiB protocol >= 0.9x C"),
+    ("echo_c1000_64k_rps", "jasyncio-buffered", "ratio_of", 0.9, "c-epoll", "echo 1000x64KiB BufferedProtocol >= 0.9x C"),
+    ("echo_tls_c1000_64k_p99_us", "jasyncio-protocol", "speedup", 1.0, "netty", "TLS 1000x64KiB protocol p99 <= Netty's"),
+    ("echo_tls_c1000_64k_p99_us", "jasyncio-streams", "speedup", 1.0, "netty", "TLS 1000x64KiB streams p99 <= Netty's"),
+    ("spawn_ns", "jasyncio-default-gc", "le", 400, None, "spawn on the default G1 heap <= 400 ns"),
+    ("parked_bytes", "jasyncio-default-gc", "le", 800, None, "parked task on the default heap <= 800 B"),
     # Many cores (issue 15): 100 x 1 KiB with 50 us of CPU work per request.
     ("echo_loops_c100_1k_rps", "jasyncio-2loops", "ratio_of", 1.6, "jasyncio-1loop",
      "echo with 50 us/request: 2 loops >= 1.6x 1 loop"),

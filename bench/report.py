@@ -114,18 +114,23 @@ def draw_chart(java, res, title):
     return p.returncode == 0
 
 
+# The uvloop server with the same API; a BufferedProtocol is compared with uvloop's Protocol.
+UVLOOP_PEER = {"jasyncio-streams": "uvloop-streams", "jasyncio-protocol": "uvloop-protocol",
+               "jasyncio-buffered": "uvloop-protocol"}
+
+
 def echo_headline(w, res, key, group, title):
     """The jasyncio rows of one echo configuration: rate, latency, CPU and the ratios."""
     m = key + "_rps"
     w(f"| {title} | req/s | p50 / p99 us | server CPU us/req | vs uvloop (same API) | vs Netty | vs C ceiling |")
     w("|---|---|---|---|---|---|---|")
-    for subject in ("jasyncio-streams", "jasyncio-protocol"):
+    for subject in ("jasyncio-streams", "jasyncio-protocol", "jasyncio-buffered"):
         j = res.median(m, subject)
         st = res.status.get((group, subject), ("", ""))
         if j is None:
             w(f"| {subject} | {st[0] or 'not run'}: {st[1]} | | | | | |")
             continue
-        u = speedup(m, j, res.median(m, "uvloop-" + subject.split("-")[1]))
+        u = speedup(m, j, res.median(m, UVLOOP_PEER[subject]))
         lat = f"{fmt(res.median(key + '_p50_us', subject))} / {fmt(res.median(key + '_p99_us', subject))}"
         w(f"| {subject} | {fmt(j)} | {lat} | {fmt(res.median(key + '_cpu_us_per_req', subject))} | {fmt_x(u)} | "
           f"{fmt_x(speedup(m, j, res.median(m, 'netty')))} | {fmt_x(speedup(m, j, res.median(m, 'c-epoll')))} |")
@@ -139,7 +144,7 @@ def echo_tables(w, res, group, ceiling_label):
         sts = [f"{s}: {v[0]} ({v[1]})" for (g, s), v in sorted(res.status.items()) if g == group]
         w("Not measured in this run. " + ("; ".join(sts) if sts else "Group not selected.") + "\n")
         return
-    eorder = ["jasyncio-streams", "jasyncio-protocol", "c-epoll", "netty", "netty-openssl", "uvloop-protocol",
+    eorder = ["jasyncio-streams", "jasyncio-protocol", "jasyncio-buffered", "c-epoll", "netty", "netty-openssl", "uvloop-protocol",
               "uvloop-streams", "node", "asyncio-protocol", "asyncio-streams"]
     systems = systems_of(res, emetrics, eorder)
     w("Medians (min–max, n). `_rps` requests per second, `_p50_us`/`_p99_us` latency, `_cpu_us_per_req` "
@@ -229,6 +234,7 @@ def write(env, res, mode, command, elapsed):
         w(f"| {label} | {fmt(j)} | {fmt_x(a)} | {fmt_x(u)} | {fmt_x(eg)} |")
     w("")
     echo_headline(w, res, "echo_c100_1k", "echo", "echo, 100 connections x 1 KiB")
+    echo_headline(w, res, "echo_c100_64k", "echo", "echo, 100 connections x 64 KiB")
     echo_headline(w, res, "echo_tls_c100_1k", "echo-tls", "echo over TLS, 100 connections x 1 KiB")
     if have_chart:
         w(f"![jasyncio speed-up over its peers]({CHART})\n")
@@ -281,7 +287,12 @@ def write(env, res, mode, command, elapsed):
       "in that time. Client and server are not pinned to cores (`JASYNCIO_BENCH_PIN=1` pins the client to CPU 0 "
       "and the server to CPU 1): at concurrency 1 the two ping-pong and the figure depends on whether the scheduler "
       "puts them on one core or two, so c1 figures are bimodal (see their spread); c100 and c1000 are not. "
-      "The server's CPU is read once every connection is up, so connection set-up is not billed to requests.")
+      "The server's CPU is read once every connection is up, so connection set-up is not billed to requests. "
+      "jasyncio's three servers are `echo-server` in its three modes: `jasyncio-streams` (a task per client: "
+      "`read`, `write`, `drain`), `jasyncio-protocol` (a `Protocol`: each read is a new `byte[]` given to "
+      "`dataReceived`, each write copies it out, as asyncio's API requires) and `jasyncio-buffered` (a "
+      "`BufferedProtocol`: the socket is read into one direct buffer the protocol owns and written back from it, "
+      "no copy in Java, as Netty's handler writes back the pooled buffer it read).")
     w(f"- **echo over TLS** (`echo_tls_*`): the same client and loop over OpenSSL ({TLS_PARAMS}). The run makes one "
       "self-signed certificate (`openssl req -x509`, ECDSA P-256) that every server loads; the client verifies the "
       "chain against it (no host-name check), the same cost for every server, and offers only TLS 1.3, "
