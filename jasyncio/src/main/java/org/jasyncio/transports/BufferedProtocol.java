@@ -21,6 +21,12 @@ import java.nio.ByteBuffer;
  * }
  * }</pre>
  *
+ * <p>The buffer need not be the protocol's alone: a protocol that consumes the bytes within
+ * {@code bufferUpdated} (an echo writes them back: the transport copies whatever the kernel does
+ * not take at once) can share one buffer with the other connections of its loop, whose callbacks
+ * never overlap. The kernel then reads into memory that is still in the CPU's cache, as with
+ * Netty's pooled buffers ({@code echo-server --buffered} does this).
+ *
  * <p>Callbacks run on the loop thread; see {@link BaseProtocol}.
  *
  * @since 0.1

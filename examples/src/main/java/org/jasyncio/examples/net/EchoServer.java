@@ -236,7 +236,7 @@ public final class EchoServer {
             case STREAMS -> group.startServer((r, w) -> echo(r, w, work), o.host(), o.port(), so,
                     StreamReader.DEFAULT_LIMIT, Balancing.AUTO);
             case PROTOCOL -> group.createServer(() -> new EchoProtocol(work), o.host(), o.port(), so, Balancing.AUTO);
-            case BUFFERED -> group.createServer(() -> new BufferedEcho(work), o.host(), o.port(), so, Balancing.AUTO);
+            case BUFFERED -> group.createServer(() -> new BufferedEcho(work, o.tls()), o.host(), o.port(), so, Balancing.AUTO);
         };
         return new Running(server, pem[0]);
     }
@@ -287,7 +287,7 @@ public final class EchoServer {
         Server server = switch (o.mode()) {
             case STREAMS -> Streams.startServer((r, w) -> echo(r, w, work), o.host(), o.port(), so);
             case PROTOCOL -> loop.createServer(() -> new EchoProtocol(work), o.host(), o.port(), so);
-            case BUFFERED -> loop.createServer(() -> new BufferedEcho(work), o.host(), o.port(), so);
+            case BUFFERED -> loop.createServer(() -> new BufferedEcho(work, o.tls()), o.host(), o.port(), so);
         };
         return new Running(server, pem[0]);
     }
@@ -348,14 +348,30 @@ public final class EchoServer {
         }
     }
 
-    /** The buffered-protocol echo: one reused direct buffer, no copy into the protocol. */
+    /**
+     * The buffered-protocol echo: the transport reads into a buffer the protocol owns and the
+     * echo writes that buffer back, with no copy in Java. One buffer serves every connection of a
+     * loop (callbacks of one loop never overlap, and the transport copies whatever part of a write
+     * the kernel does not take at once), so the kernel reads into and writes from memory that is
+     * still in the CPU's cache, as Netty's pooled buffers are. Direct for plain TCP (NIO reads into
+     * it and writes from it with no copy of its own); a heap array under TLS, where the bytes pass
+     * through the SSLEngine, which gains nothing from direct memory.
+     */
     static final class BufferedEcho implements BufferedProtocol {
-        private final ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+        /** Per loop thread: the loops of a group each have their own. */
+        private static final ThreadLocal<ByteBuffer> DIRECT =
+                ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(64 * 1024));
+        private static final ThreadLocal<ByteBuffer> HEAP =
+                ThreadLocal.withInitial(() -> ByteBuffer.allocate(64 * 1024));
+        private final ThreadLocal<ByteBuffer> buffers;
         private final long workNanos;
         private Transport transport;
+        /** The buffer of this connection's loop, taken when the transport first asks for it. */
+        private ByteBuffer buffer;
 
-        BufferedEcho(long workNanos) {
+        BufferedEcho(long workNanos, boolean tls) {
             this.workNanos = workNanos;
+            this.buffers = tls ? HEAP : DIRECT;
         }
 
         @Override
@@ -365,7 +381,11 @@ public final class EchoServer {
 
         @Override
         public ByteBuffer getBuffer(int sizeHint) {
-            return buffer.clear();
+            ByteBuffer b = buffer;
+            if (b == null) {
+                buffer = b = buffers.get(); // on the loop thread that serves this connection
+            }
+            return b.clear();
         }
 
         @Override
