@@ -3,10 +3,12 @@ package org.jasyncio.examples.net;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 import org.jasyncio.Asyncio;
+import org.jasyncio.Task;
 import org.jasyncio.group.LoopGroup;
 import org.jasyncio.streams.StreamPair;
 import org.jasyncio.streams.Streams;
@@ -15,6 +17,7 @@ import org.jasyncio.transports.SslContexts;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** echo-server in each mode: echoes every byte, and after a half-close finishes echoing, then closes. */
 class EchoServerTest {
@@ -48,6 +51,39 @@ class EchoServerTest {
                     assertTrue(s.reader().atEof());
                     s.close();
                 }
+            }
+        });
+    }
+
+    /** --buffered shares one buffer among a loop's connections: concurrent clients get their own bytes back. */
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    @Timeout(60)
+    void theSharedBufferMixesNoConnections(boolean tls) throws Exception {
+        Asyncio.run(() -> {
+            EchoServer.Running r = EchoServer.start(
+                    new EchoServer.Options("127.0.0.1", 0, EchoServer.Mode.BUFFERED, tls, null, null));
+            try (var server = r.server()) {
+                int port = ((InetSocketAddress) server.addresses().get(0)).getPort();
+                ConnectionOptions co = tls ? ConnectionOptions.defaults().withSsl(SslContexts.client(r.certificatePem()))
+                        : ConnectionOptions.defaults();
+                List<Task<Void>> clients = new ArrayList<>();
+                for (int c = 0; c < 8; c++) {
+                    byte[] data = new byte[300_000];
+                    new Random(c).nextBytes(data);
+                    clients.add(Asyncio.createTask(() -> {
+                        StreamPair s = Streams.openConnection("127.0.0.1", port, co);
+                        var reading = Asyncio.createTask(() -> s.reader().readExactly(data.length));
+                        for (int off = 0; off < data.length; off += 30_000) {
+                            s.writer().write(data, off, 30_000);
+                            s.writer().drain();
+                        }
+                        assertArrayEquals(data, reading.await());
+                        s.writer().close();
+                        return null;
+                    }));
+                }
+                Asyncio.gather(clients).await();
             }
         });
     }
