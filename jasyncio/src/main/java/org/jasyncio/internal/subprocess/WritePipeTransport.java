@@ -323,22 +323,6 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
     }
 
     @Override
-    public void writelines(Iterable<byte[]> data) {
-        Objects.requireNonNull(data, "data");
-        int n = 0;
-        for (byte[] b : data) {
-            n += Objects.requireNonNull(b, "element").length;
-        }
-        byte[] all = new byte[n];
-        int i = 0;
-        for (byte[] b : data) {
-            System.arraycopy(b, 0, all, i, b.length);
-            i += b.length;
-        }
-        write(all, 0, n);
-    }
-
-    @Override
     public void writeEof() {
         checkThread("WriteTransport.writeEof()");
         if (closing) {
