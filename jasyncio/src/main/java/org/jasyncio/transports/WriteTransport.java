@@ -1,6 +1,9 @@
 package org.jasyncio.transports;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * A transport that sends data; asyncio's {@code asyncio.WriteTransport}.
@@ -62,12 +65,37 @@ public interface WriteTransport extends BaseTransport {
     void write(ByteBuffer data);
 
     /**
-     * Sends each array in order, as one write; asyncio's {@code writelines()}.
+     * Sends each array in order, as one write; asyncio's {@code writelines()}. By default, as
+     * asyncio's base {@code WriteTransport} does, the arrays are joined into one and passed to
+     * {@link #write(byte[], int, int)}; {@code data} is iterated once, so a one-shot
+     * {@code Iterable} works too. Nothing is written if an argument is refused.
      *
      * @param data the arrays; not {@code null}, no {@code null} element
+     * @throws NullPointerException if {@code data} or one of its elements is {@code null}
+     * @throws IllegalArgumentException if the arrays hold more than {@code Integer.MAX_VALUE}
+     *         bytes in all (the most one write takes)
      * @throws IllegalStateException as {@link #write(byte[])}
      */
-    void writelines(Iterable<byte[]> data);
+    default void writelines(Iterable<byte[]> data) {
+        Objects.requireNonNull(data, "data");
+        List<byte[]> parts = new ArrayList<>();
+        long total = 0;
+        for (byte[] b : data) {
+            parts.add(Objects.requireNonNull(b, "data element"));
+            total += b.length;
+        }
+        if (total > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("writelines(): the arrays hold " + total
+                    + " bytes in all, more than one write takes (Integer.MAX_VALUE)");
+        }
+        byte[] all = new byte[(int) total];
+        int at = 0;
+        for (byte[] b : parts) {
+            System.arraycopy(b, 0, all, at, b.length);
+            at += b.length;
+        }
+        write(all, 0, all.length);
+    }
 
     /**
      * Closes the sending side after the buffered data is sent (a TCP half-close: the peer

@@ -325,6 +325,87 @@ class PipeTransportsTest {
         });
     }
 
+    /** A recorder whose flow-control callbacks throw once recorded. */
+    static final class FaultyFlow extends Recorder {
+        @Override
+        public void pauseWriting() {
+            ((Recorder) this).record("pause");
+            throw new IllegalStateException("pause boom");
+        }
+
+        @Override
+        public void resumeWriting() {
+            ((Recorder) this).record("resume");
+            throw new IllegalStateException("resume boom");
+        }
+    }
+
+    @Test
+    void aThreadPumpedPipeReportsAThrowingPauseAndResumeAsItsOwnerDoes() throws Exception {
+        Asyncio.run(() -> {
+            List<ExceptionContext> reported = new ArrayList<>();
+            getRunningLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            FaultyFlow p = new FaultyFlow();
+            WriteTransport t = getRunningLoop().connectWritePipe(() -> p, sink).transport();
+            t.setWriteBufferLimits(0, 0);
+            t.write("x".getBytes(UTF_8)); // counted as buffered until the pump reports it written
+            assertEquals(List.of("made", "pause"), p.events);
+            p.until(() -> p.events.contains("resume"));
+            t.write("y".getBytes(UTF_8)); // the faults changed nothing: a second round pauses again
+            t.close();
+            p.until(() -> p.events.contains("lost"));
+            assertEquals(List.of("made", "pause", "resume", "pause", "resume", "lost"), p.events);
+            assertEquals("xy", sink.toString(UTF_8));
+            assertEquals(4, reported.size(), reported::toString);
+            assertEquals("Exception in FaultyFlow.pauseWriting()", reported.get(0).message());
+            assertEquals("pause boom", reported.get(0).exception().getMessage());
+            assertSame(t, reported.get(0).get("transport"));
+            assertSame(p, reported.get(0).get("protocol"));
+            assertEquals("Exception in FaultyFlow.resumeWriting()", reported.get(1).message());
+            assertEquals("resume boom", reported.get(1).exception().getMessage());
+        });
+    }
+
+    @Test
+    void aSelectablePipeReportsAThrowingPauseAndResumeAsAsyncioDoes() throws Exception {
+        Asyncio.run(() -> {
+            List<ExceptionContext> reported = new ArrayList<>();
+            getRunningLoop().setExceptionHandler((l, ctx) -> reported.add(ctx));
+            Pipe pipe = Pipe.open();
+            FaultyFlow p = new FaultyFlow();
+            WriteTransport t = getRunningLoop().connectWritePipe(() -> p, pipe.sink()).transport();
+            int size = 1024 * 1024; // far more than the pipe holds: the rest waits in the transport
+            t.write(new byte[size]);
+            assertTrue(t.getWriteBufferSize() > 64 * 1024, () -> "buffered " + t.getWriteBufferSize());
+            assertEquals(List.of("made", "pause"), p.events);
+            assertEquals(1, reported.size(), reported::toString);
+            assertEquals("protocol.pauseWriting() failed", reported.get(0).message());
+            assertEquals("pause boom", reported.get(0).exception().getMessage());
+            assertSame(t, reported.get(0).get("transport"));
+            assertSame(p, reported.get(0).get("protocol"));
+            long read = toThread(() -> {
+                ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+                long n = 0;
+                while (n < size) {
+                    b.clear();
+                    n += pipe.source().read(b);
+                }
+                return n;
+            });
+            assertEquals(size, read);
+            p.until(() -> p.events.contains("resume"));
+            assertEquals(0, t.getWriteBufferSize());
+            assertEquals(2, reported.size(), reported::toString);
+            assertEquals("protocol.resumeWriting() failed", reported.get(1).message());
+            assertEquals("resume boom", reported.get(1).exception().getMessage());
+            t.close();
+            p.until(() -> p.events.contains("lost"));
+            assertEquals(List.of("made", "pause", "resume", "lost"), p.events);
+            pipe.source().close();
+        });
+    }
+
     @Test
     void abortEndsAWriteBlockedOnAFifoNobodyReads(@TempDir Path dir) throws Exception {
         Path fifo = mkfifo(dir, "stuck");

@@ -182,6 +182,61 @@ class UnixDatagramTest {
     }
 
     @Test
+    void aThrowingPauseOrResumeIsReportedAndTheBurstStillArrives() throws Exception {
+        Path a = dir.resolve("flow.sock");
+        int count = 2000;
+        org.jasyncio.TestLoops.Collector errors = new org.jasyncio.TestLoops.Collector();
+        Asyncio.run(() -> {
+            EventLoop loop = Asyncio.getRunningLoop();
+            loop.setExceptionHandler(errors);
+            List<String> flow = new ArrayList<>();
+            Future<Exception> lost = loop.createFuture();
+            DatagramProtocol faulty = new DatagramProtocol() {
+                @Override
+                public void pauseWriting() {
+                    flow.add("pause");
+                    throw new IllegalStateException("pause boom");
+                }
+
+                @Override
+                public void resumeWriting() {
+                    flow.add("resume");
+                    throw new IllegalStateException("resume boom");
+                }
+
+                @Override
+                public void connectionLost(Exception exc) {
+                    lost.trySetResult(exc);
+                }
+            };
+            DatagramEndpoint<Dgrams> server = loop.createUnixDatagramEndpoint(Dgrams::new, a, null);
+            DatagramEndpoint<DatagramProtocol> client = loop.createUnixDatagramEndpoint(() -> faulty, null, a);
+            for (int i = 0; i < count; i++) {
+                client.transport().sendto(b(i + ":" + "x".repeat(1000)));
+            }
+            assertTrue(client.transport().getWriteBufferSize() > 64 * 1024,
+                    "buffered " + client.transport().getWriteBufferSize());
+            assertEquals(List.of("pause"), flow);
+            assertEquals(1, errors.contexts().size());
+            assertEquals("protocol.pauseWriting() failed", errors.contexts().get(0).message());
+            assertEquals("pause boom", errors.contexts().get(0).exception().getMessage());
+            assertSame(client.transport(), errors.contexts().get(0).get("transport"));
+            assertSame(faulty, errors.contexts().get(0).get("protocol"));
+            server.protocol().await(count);
+            for (int i = 0; i < count; i++) {
+                assertTrue(server.protocol().got.get(i).startsWith(i + ":"), "datagram " + i + " out of order");
+            }
+            assertEquals(List.of("pause", "resume"), flow);
+            assertEquals(2, errors.contexts().size());
+            assertEquals("protocol.resumeWriting() failed", errors.contexts().get(1).message());
+            assertFalse(client.transport().isClosing(), "a flow-control fault does not close the endpoint");
+            client.transport().close();
+            server.transport().close();
+            assertNull(Asyncio.waitFor(lost, 10));
+        });
+    }
+
+    @Test
     void aCPythonAsyncioPeerEchoes() throws Exception {
         Path py = dir.resolve("py.sock");
         Path me = dir.resolve("me.sock");

@@ -13,7 +13,7 @@ import org.jasyncio.ExceptionContext;
 import org.jasyncio.internal.Faults;
 import org.jasyncio.internal.IoHandler;
 import org.jasyncio.internal.IoLoop;
-import org.jasyncio.internal.WaterMarks;
+import org.jasyncio.internal.WriteFlow;
 import org.jasyncio.transports.BaseProtocol;
 
 /**
@@ -30,7 +30,6 @@ abstract class SelectorTransport implements IoHandler {
     static final int MAX_READS_PER_EVENT = 16;
     /** asyncio's constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES. */
     static final int LOG_THRESHOLD_FOR_CONNLOST_WRITES = 5;
-    /** asyncio's FLOW_CONTROL_HIGH_WATER. */
 
     final IoLoop io;
     final EventLoop loop;
@@ -46,9 +45,7 @@ abstract class SelectorTransport implements IoHandler {
     int connLost;
     /** connectionMade was called, so connectionLost must be. */
     boolean protocolConnected;
-    private int highWater = WaterMarks.DEFAULT.high();
-    private int lowWater = WaterMarks.DEFAULT.low();
-    private boolean protocolPaused;
+    private final WriteFlow flow;
 
     SelectorTransport(IoLoop io, SelectableChannel channel, BaseProtocol protocol, SocketServer server) {
         this.io = io;
@@ -56,6 +53,7 @@ abstract class SelectorTransport implements IoHandler {
         this.channel = channel;
         this.protocol = protocol;
         this.server = server;
+        this.flow = WriteFlow.reportingTo(loop, this, () -> this.protocol);
     }
 
     /** Registers the channel, with no interest yet. */
@@ -327,10 +325,7 @@ abstract class SelectorTransport implements IoHandler {
      */
     public void setWriteBufferLimits(int high, int low) {
         checkThread("Transport.setWriteBufferLimits()");
-        WaterMarks marks = WaterMarks.of(high, low);
-        highWater = marks.high();
-        lowWater = marks.low();
-        maybePauseProtocol();
+        flow.setLimits(high, low, bufferSize());
     }
 
     /**
@@ -339,7 +334,7 @@ abstract class SelectorTransport implements IoHandler {
      * @return {@code {low, high}}
      */
     public int[] getWriteBufferLimits() {
-        return new int[] {lowWater, highWater};
+        return flow.limits();
     }
 
     /**
@@ -353,32 +348,15 @@ abstract class SelectorTransport implements IoHandler {
 
     /** Whether the protocol was told to pause writing (asyncio's {@code _protocol_paused}). */
     final boolean protocolPaused() {
-        return protocolPaused;
+        return flow.paused();
     }
 
     final void maybePauseProtocol() {
-        if (bufferSize() <= highWater || protocolPaused) {
-            return;
-        }
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (Throwable t) {
-            loop.callExceptionHandler(ExceptionContext.builder("protocol.pauseWriting() failed").exception(t)
-                    .put("transport", this).put("protocol", protocol).build());
-        }
+        flow.maybePause(bufferSize());
     }
 
     final void maybeResumeProtocol() {
-        if (protocolPaused && bufferSize() <= lowWater) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (Throwable t) {
-                loop.callExceptionHandler(ExceptionContext.builder("protocol.resumeWriting() failed").exception(t)
-                        .put("transport", this).put("protocol", protocol).build());
-            }
-        }
+        flow.maybeResume(bufferSize());
     }
 
     // ---- extra info -----------------------------------------------------------------------

@@ -156,22 +156,6 @@ final class SelectorWritePipeTransport extends SelectorTransport implements Writ
         write(b, 0, b.length);
     }
 
-    @Override
-    public void writelines(Iterable<byte[]> data) {
-        Objects.requireNonNull(data, "data");
-        int n = 0;
-        for (byte[] b : data) {
-            n += Objects.requireNonNull(b, "data element").length;
-        }
-        byte[] all = new byte[n];
-        int i = 0;
-        for (byte[] b : data) {
-            System.arraycopy(b, 0, all, i, b.length);
-            i += b.length;
-        }
-        write(all, 0, n);
-    }
-
     private void checkWrite() {
         checkThread("WriteTransport.write()");
         if (eof) {

@@ -54,7 +54,7 @@ final class LonePipe implements PipeOwner {
         try {
             protocol.connectionMade(transport);
         } catch (Throwable t) {
-            report("connectionMade", t);
+            reportCallback("connectionMade", t);
         }
         if (transport instanceof ReadPipeTransport r) {
             r.start();
@@ -111,7 +111,7 @@ final class LonePipe implements PipeOwner {
         try {
             ((Protocol) protocol).dataReceived(data);
         } catch (Throwable t) {
-            report("dataReceived", t);
+            reportCallback("dataReceived", t);
         }
     }
 
@@ -121,7 +121,7 @@ final class LonePipe implements PipeOwner {
         try {
             ((Protocol) protocol).eofReceived();
         } catch (Throwable t) {
-            report("eofReceived", t);
+            reportCallback("eofReceived", t);
         }
     }
 
@@ -135,25 +135,7 @@ final class LonePipe implements PipeOwner {
         try {
             protocol.connectionLost(exc);
         } catch (Throwable t) {
-            report("connectionLost", t);
-        }
-    }
-
-    @Override
-    public void protocolPauseWriting() {
-        try {
-            protocol.pauseWriting();
-        } catch (Throwable t) {
-            report("pauseWriting", t);
-        }
-    }
-
-    @Override
-    public void protocolResumeWriting() {
-        try {
-            protocol.resumeWriting();
-        } catch (Throwable t) {
-            report("resumeWriting", t);
+            reportCallback("connectionLost", t);
         }
     }
 
@@ -186,7 +168,8 @@ final class LonePipe implements PipeOwner {
         return "pipe".equals(Objects.requireNonNull(name, "name")) ? pipe : defaultValue;
     }
 
-    private void report(String callback, Throwable t) {
+    @Override
+    public void reportCallback(String callback, Throwable t) {
         if (debug) {
             ProcessTransport.LOG.log(Level.DEBUG, transport + ": " + callback + " failed", t);
         }

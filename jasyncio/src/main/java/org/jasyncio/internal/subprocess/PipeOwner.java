@@ -45,11 +45,12 @@ interface PipeOwner {
     /** Pipe {@code fd} is closed: at its end, by close or abort, or by an error {@code exc}. */
     void pipeConnectionLost(int fd, Exception exc);
 
-    /** The write pipe's buffer went over its high-water mark. */
-    void protocolPauseWriting();
-
-    /** The write pipe's buffer went down to its low-water mark. */
-    void protocolResumeWriting();
+    /**
+     * A callback of {@link #getProtocol()} threw (the write pipe's {@code pauseWriting} or
+     * {@code resumeWriting} among them): reports it to the loop's exception handler as
+     * {@code "Exception in <Protocol>.<callback>()"}; the pipe carries on.
+     */
+    void reportCallback(String callback, Throwable t);
 
     /**
      * Whether {@code write()} after the transport's own {@code close()} or {@code abort()}

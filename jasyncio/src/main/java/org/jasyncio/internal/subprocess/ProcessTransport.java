@@ -94,7 +94,7 @@ public final class ProcessTransport implements SubprocessTransport, PipeOwner {
         try {
             protocol.connectionMade(this);
         } catch (Throwable t) {
-            report("connectionMade", t);
+            reportCallback("connectionMade", t);
         }
         if (stdout != null) {
             stdout.start();
@@ -173,7 +173,7 @@ public final class ProcessTransport implements SubprocessTransport, PipeOwner {
         try {
             protocol.pipeDataReceived(fd, data);
         } catch (Throwable t) {
-            report("pipeDataReceived", t);
+            reportCallback("pipeDataReceived", t);
         }
     }
 
@@ -187,30 +187,13 @@ public final class ProcessTransport implements SubprocessTransport, PipeOwner {
         try {
             protocol.pipeConnectionLost(fd, exc);
         } catch (Throwable t) {
-            report("pipeConnectionLost", t);
+            reportCallback("pipeConnectionLost", t);
         }
         tryFinish();
     }
 
     @Override
-    public void protocolPauseWriting() {
-        try {
-            protocol.pauseWriting();
-        } catch (Throwable t) {
-            report("pauseWriting", t);
-        }
-    }
-
-    @Override
-    public void protocolResumeWriting() {
-        try {
-            protocol.resumeWriting();
-        } catch (Throwable t) {
-            report("resumeWriting", t);
-        }
-    }
-
-    private void report(String callback, Throwable t) {
+    public void reportCallback(String callback, Throwable t) {
         loop.callExceptionHandler(ExceptionContext.builder("Exception in " + describe(protocol) + "." + callback
                 + "()").exception(t).put("transport", this).put("protocol", protocol).build());
     }
@@ -237,7 +220,7 @@ public final class ProcessTransport implements SubprocessTransport, PipeOwner {
         try {
             protocol.processExited();
         } catch (Throwable t) {
-            report("processExited", t);
+            reportCallback("processExited", t);
         }
         wakeExitWaiters();
         tryFinish();
@@ -274,7 +257,7 @@ public final class ProcessTransport implements SubprocessTransport, PipeOwner {
         try {
             protocol.connectionLost(null);
         } catch (Throwable t) {
-            report("connectionLost", t);
+            reportCallback("connectionLost", t);
         } finally {
             gone = true;
             LoopChildren.remove(loop, this);

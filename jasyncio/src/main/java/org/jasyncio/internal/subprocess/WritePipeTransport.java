@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import org.jasyncio.internal.LoopInternals;
-import org.jasyncio.internal.WaterMarks;
+import org.jasyncio.internal.WriteFlow;
 import org.jasyncio.subprocess.BrokenPipeError;
 import org.jasyncio.transports.WriteTransport;
 
@@ -53,9 +53,7 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
     private boolean lost;
     private int droppedWrites;
     private long buffered;
-    private int highWater = WaterMarks.DEFAULT.high();
-    private int lowWater = WaterMarks.DEFAULT.low();
-    private boolean protocolPaused;
+    private final WriteFlow flow;
 
     // ---- handed to the writer thread without a lock ----
     private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
@@ -74,6 +72,7 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
         super(owner);
         this.out = out;
         this.cutter = cutter;
+        this.flow = new WriteFlow(owner::getProtocol, owner::reportCallback);
     }
 
     // ---- writer thread ------------------------------------------------------------------------
@@ -205,7 +204,7 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
             return;
         }
         buffered -= n;
-        maybeResumeProtocol();
+        flow.maybeResume(buffered);
     }
 
     private void onStreamClosed() {
@@ -313,7 +312,7 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
         }
         buffered += len;
         enqueue(Arrays.copyOfRange(data, off, off + len));
-        maybePauseProtocol();
+        flow.maybePause(buffered);
     }
 
     @Override
@@ -321,22 +320,6 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
         byte[] b = new byte[data.remaining()];
         data.get(b);
         write(b, 0, b.length);
-    }
-
-    @Override
-    public void writelines(Iterable<byte[]> data) {
-        Objects.requireNonNull(data, "data");
-        int n = 0;
-        for (byte[] b : data) {
-            n += Objects.requireNonNull(b, "element").length;
-        }
-        byte[] all = new byte[n];
-        int i = 0;
-        for (byte[] b : data) {
-            System.arraycopy(b, 0, all, i, b.length);
-            i += b.length;
-        }
-        write(all, 0, n);
     }
 
     @Override
@@ -400,34 +383,17 @@ final class WritePipeTransport extends PipeTransport implements WriteTransport {
     @Override
     public void setWriteBufferLimits(int high, int low) {
         checkThread("WriteTransport.setWriteBufferLimits()");
-        WaterMarks marks = WaterMarks.of(high, low);
-        highWater = marks.high();
-        lowWater = marks.low();
-        maybePauseProtocol();
+        flow.setLimits(high, low, buffered);
     }
 
     @Override
     public int[] getWriteBufferLimits() {
-        return new int[] {lowWater, highWater};
+        return flow.limits();
     }
 
     @Override
     public long getWriteBufferSize() {
         return buffered;
-    }
-
-    private void maybePauseProtocol() {
-        if (buffered > highWater && !protocolPaused) {
-            protocolPaused = true;
-            owner.protocolPauseWriting();
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (protocolPaused && buffered <= lowWater) {
-            protocolPaused = false;
-            owner.protocolResumeWriting();
-        }
     }
 
     @Override

@@ -13,7 +13,7 @@ import org.jasyncio.EventLoop;
 import org.jasyncio.ExceptionContext;
 import org.jasyncio.Future;
 import org.jasyncio.internal.IoLoop;
-import org.jasyncio.internal.WaterMarks;
+import org.jasyncio.internal.WriteFlow;
 import org.jasyncio.transports.BaseProtocol;
 import org.jasyncio.transports.DatagramProtocol;
 import org.jasyncio.transports.DatagramTransport;
@@ -55,9 +55,7 @@ final class UnixDatagramTransport implements DatagramTransport {
     private int connLost;
     private boolean armed;
     private int armedEvents;
-    private int highWater = WaterMarks.DEFAULT.high();
-    private int lowWater = WaterMarks.DEFAULT.low();
-    private boolean protocolPaused;
+    private final WriteFlow flow;
 
     UnixDatagramTransport(IoLoop io, UnixDatagramSocket sock, DatagramProtocol protocol, Path local, Path remote,
             Future<Void> waiter) throws IOException {
@@ -67,6 +65,7 @@ final class UnixDatagramTransport implements DatagramTransport {
         this.protocol = protocol;
         this.local = local;
         this.remote = remote;
+        this.flow = WriteFlow.reportingTo(loop, this, () -> this.protocol);
         this.poller = UnixPoller.get();
         this.token = poller.add(sock.fd(), bits -> loop.callSoonThreadsafe(() -> onEvent(bits)));
         LoopUnixEndpoints.add(loop, this);
@@ -205,7 +204,7 @@ final class UnixDatagramTransport implements DatagramTransport {
         buffer.addLast(new Pending(data.clone(), to));
         bufferSize += data.length;
         rearm();
-        maybePauseProtocol();
+        flow.maybePause(bufferSize);
     }
 
     private void writeReady() {
@@ -226,7 +225,7 @@ final class UnixDatagramTransport implements DatagramTransport {
             buffer.pollFirst();
             bufferSize -= p.data.length;
         }
-        maybeResumeProtocol();
+        flow.maybeResume(bufferSize);
         if (buffer.isEmpty() && closing && connLost == 0) {
             connLost++;
             callConnectionLost(null);
@@ -317,38 +316,10 @@ final class UnixDatagramTransport implements DatagramTransport {
 
     // ---- flow control and the rest of the interface -----------------------------------------
 
-    private void maybePauseProtocol() {
-        if (bufferSize <= highWater || protocolPaused) {
-            return;
-        }
-        protocolPaused = true;
-        try {
-            protocol.pauseWriting();
-        } catch (Throwable t) {
-            loop.callExceptionHandler(ExceptionContext.builder("protocol.pauseWriting() failed").exception(t)
-                    .put("transport", this).put("protocol", protocol).build());
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (protocolPaused && bufferSize <= lowWater) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (Throwable t) {
-                loop.callExceptionHandler(ExceptionContext.builder("protocol.resumeWriting() failed").exception(t)
-                        .put("transport", this).put("protocol", protocol).build());
-            }
-        }
-    }
-
     @Override
     public void setWriteBufferLimits(int high, int low) {
         io.checkLoopThread("Transport.setWriteBufferLimits()");
-        WaterMarks marks = WaterMarks.of(high, low);
-        highWater = marks.high();
-        lowWater = marks.low();
-        maybePauseProtocol();
+        flow.setLimits(high, low, bufferSize);
     }
 
     @Override
