@@ -54,8 +54,12 @@ public final class StreamReader implements Iterable<byte[]> {
 
     private static final byte[] EMPTY = new byte[0];
     private static final byte[] NEWLINE = {'\n'};
-    /** From this size on (a full TLS record), an empty reader receives into a pooled array. */
-    private static final int POOLED_FROM = 16 * 1024;
+    /**
+     * From this size on, an empty reader receives into a pooled array: a large TLS record, the
+     * first of a message that more records will follow. Not 16 KiB: the JDK's engine sends a
+     * little less than 16 KiB of plaintext per record, OpenSSL exactly 16 KiB.
+     */
+    private static final int POOLED_FROM = 8 * 1024;
 
     private final int limit;
     private byte[] buf = EMPTY;
@@ -220,8 +224,8 @@ public final class StreamReader implements Iterable<byte[]> {
     /**
      * The free tail of the buffer, for a transport that holds {@code sizeHint} received bytes
      * in a buffer of its own (TLS) to copy them in. An empty reader takes an array of exactly
-     * that size, which a read of everything then hands over without a copy, or, for a full
-     * TLS record or more, a 64 KiB array from the loop's pool, which the rest of a large
+     * that size, which a read of everything then hands over without a copy, or, for a large
+     * TLS record (8 KiB or more), a 64 KiB array from the loop's pool, which the rest of a large
      * message fills without regrowing.
      */
     ByteBuffer receiveBuffer(int sizeHint) {

@@ -33,7 +33,7 @@ import org.jasyncio.transports.WriteTransport;
  */
 public final class StreamReaderProtocol implements Protocol {
     static {
-        ReceiveViews.register(p -> p instanceof StreamReaderProtocol s ? s.view : null);
+        ReceiveViews.register(p -> p instanceof StreamReaderProtocol s ? s.view() : null);
     }
 
     private final StreamReader reader;
@@ -44,18 +44,8 @@ public final class StreamReaderProtocol implements Protocol {
     private Task<Void> task;
     /** connectionLost was called: the reader has its end. */
     private boolean lost;
-    /** What a TLS transport feeds the reader through. */
-    private final BufferedProtocol view = new BufferedProtocol() {
-        @Override
-        public ByteBuffer getBuffer(int sizeHint) {
-            return reader.receiveBuffer(sizeHint);
-        }
-
-        @Override
-        public void bufferUpdated(int nbytes) {
-            reader.received(nbytes);
-        }
-    };
+    /** What a TLS transport feeds the reader through; made for TLS connections only. */
+    private BufferedProtocol view;
 
     /**
      * Makes a protocol that feeds {@code reader}; asyncio's
@@ -166,6 +156,25 @@ public final class StreamReaderProtocol implements Protocol {
     @Override
     public void dataReceived(byte[] data) {
         reader.feedOwned(data);
+    }
+
+    /** The buffered view of this protocol, made on first use (on the loop thread, by a TLS transport). */
+    private BufferedProtocol view() {
+        BufferedProtocol v = view;
+        if (v == null) {
+            view = v = new BufferedProtocol() {
+                @Override
+                public ByteBuffer getBuffer(int sizeHint) {
+                    return reader.receiveBuffer(sizeHint);
+                }
+
+                @Override
+                public void bufferUpdated(int nbytes) {
+                    reader.received(nbytes);
+                }
+            };
+        }
+        return v;
     }
 
     @Override

@@ -95,6 +95,21 @@ class StreamReaderReceiveTest {
     }
 
     @Test
+    void a64KiBMessageInTheJdkEnginesRecordSizesFillsOnePooledArray() throws Exception {
+        // The JDK's engine sends 16,367 bytes of plaintext per record here, under 16 KiB: the
+        // first record must still take the pooled array, or the message regrows twice.
+        TestLoops.runVirtual(() -> {
+            StreamReader r = new StreamReader();
+            byte[] msg = pattern(65_536, 6);
+            receive(r, msg, 16_367);
+            assertEquals(ReceiveBuffers.SIZE, r.heldBufferBytes());
+            byte[] got = r.read(65_536);
+            assertArrayEquals(msg, got);
+            assertEquals(0, r.heldBufferBytes(), "the full array was handed over");
+        });
+    }
+
+    @Test
     void moreThanTwiceTheLimitPausesTheTransportAndReadingResumesIt() throws Exception {
         TestLoops.runVirtual(() -> {
             StreamReader r = new StreamReader(16_384);
@@ -130,6 +145,31 @@ class StreamReaderReceiveTest {
         b.put(pattern(16_384, 4));
         r.received(16_384);
         assertEquals(ReceiveBuffers.SIZE, r.heldBufferBytes());
+    }
+
+    @Test
+    void tlsDeliversAFullRecordIntoAPooledArrayNotAnArrayOfItsOwn() throws Exception {
+        // A TLS record of 16 KiB of plaintext: through the buffered view it lands in the reader's
+        // borrowed 64 KiB array; handed over as dataReceived it would be a 16 KiB array adopted.
+        Asyncio.run(() -> {
+            try (Server s = Streams.startServer((reader, writer) -> {
+                writer.write(pattern(16_384, 5));
+                writer.drain();
+                reader.read(1); // wait for the client's end
+                writer.close();
+            }, "localhost", 0, ServerOptions.defaults().withSsl(serverCtx))) {
+                int port = ((InetSocketAddress) s.addresses().get(0)).getPort();
+                StreamPair c = Streams.openConnection("localhost", port, ConnectionOptions.defaults().withSsl(clientCtx));
+                byte[] first = c.reader().readExactly(1);
+                assertEquals(ReceiveBuffers.SIZE, c.reader().heldBufferBytes(), "the record went into a pooled array");
+                byte[] rest = c.reader().readExactly(16_383);
+                byte[] msg = pattern(16_384, 5);
+                assertEquals(msg[0], first[0]);
+                assertArrayEquals(Arrays.copyOfRange(msg, 1, msg.length), rest);
+                c.writer().close();
+                c.writer().waitClosed();
+            }
+        });
     }
 
     @Test
