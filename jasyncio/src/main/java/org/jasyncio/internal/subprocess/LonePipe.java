@@ -82,18 +82,8 @@ final class LonePipe implements PipeOwner {
     }
 
     @Override
-    public boolean post(Runnable r) {
-        try {
-            loop.callSoonThreadsafe(r, context);
-            return true;
-        } catch (IllegalStateException closedLoop) {
-            return false;
-        }
-    }
-
-    @Override
-    public void callSoon(Runnable r) {
-        loop.callSoon(r, context);
+    public Context context() {
+        return context;
     }
 
     @Override

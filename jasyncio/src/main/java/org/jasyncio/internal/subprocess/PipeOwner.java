@@ -1,5 +1,6 @@
 package org.jasyncio.internal.subprocess;
 
+import org.jasyncio.Context;
 import org.jasyncio.EventLoop;
 import org.jasyncio.transports.BaseProtocol;
 
@@ -18,11 +19,23 @@ interface PipeOwner {
     /** Whether the loop was in debug mode when the pipe was made. */
     boolean debug();
 
+    /** The context the pipe's events run in: the one of the call that made the pipe. */
+    Context context();
+
     /** Posts {@code r} to the loop from any thread; {@code false} once the loop is closed. */
-    boolean post(Runnable r);
+    default boolean post(Runnable r) {
+        try {
+            loop().callSoonThreadsafe(r, context());
+            return true;
+        } catch (IllegalStateException closedLoop) {
+            return false;
+        }
+    }
 
     /** Schedules {@code r} for the next iteration; loop thread. */
-    void callSoon(Runnable r);
+    default void callSoon(Runnable r) {
+        loop().callSoon(r, context());
+    }
 
     /**
      * Names pipe {@code fd} for thread names and {@code toString()}: {@code pid=123 fd=1} for a

@@ -118,18 +118,8 @@ public final class ProcessTransport implements SubprocessTransport, PipeOwner {
     }
 
     @Override
-    public boolean post(Runnable r) {
-        try {
-            loop.callSoonThreadsafe(r, context);
-            return true;
-        } catch (IllegalStateException closedLoop) {
-            return false;
-        }
-    }
-
-    @Override
-    public void callSoon(Runnable r) {
-        loop.callSoon(r, context);
+    public Context context() {
+        return context;
     }
 
     @Override
