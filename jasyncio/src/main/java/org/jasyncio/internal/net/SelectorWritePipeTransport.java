@@ -123,28 +123,20 @@ final class SelectorWritePipeTransport extends SelectorTransport implements Writ
             }
             return;
         }
-        if (buffer.isEmpty()) {
-            // try at once, through the loop's direct buffer (a bounded copy)
-            ByteBuffer d = io.writeBuffer();
-            d.put(data, off, Math.min(len, d.capacity())).flip();
-            int n;
-            try {
-                n = ch.write(d);
-            } catch (IOException e) {
-                writeFailed(e);
-                return;
-            }
-            off += n;
-            len -= n;
-            if (len == 0) {
-                return;
-            }
-            setInterest(SelectionKey.OP_WRITE, true);
-        }
+        boolean wasEmpty = buffer.isEmpty();
         try {
-            buffer.add(data, off, len);
+            buffer.send(ch, io.writeBuffer(), data, off, len);
+        } catch (IOException e) {
+            writeFailed(e);
+            return;
         } catch (OutOfMemoryError e) {
             throw writeOutOfMemory(e);
+        }
+        if (buffer.isEmpty()) {
+            return; // all sent at once
+        }
+        if (wasEmpty) {
+            setInterest(SelectionKey.OP_WRITE, true);
         }
         maybePauseProtocol();
     }
@@ -169,11 +161,7 @@ final class SelectorWritePipeTransport extends SelectorTransport implements Writ
             return;
         }
         try {
-            for (int i = 0; i < MAX_READS_PER_EVENT && !buffer.isEmpty(); i++) {
-                if (buffer.flush(ch, io.writeBuffer()) < 0) {
-                    break;
-                }
-            }
+            buffer.flush(ch, io.writeBuffer(), MAX_READS_PER_EVENT);
         } catch (IOException e) {
             writeFailed(e);
             return;

@@ -257,29 +257,20 @@ public final class SocketTransport extends SelectorTransport implements Transpor
             droppedWrite();
             return;
         }
-        if (buffer.isEmpty()) {
-            // Try to send at once, through the loop's direct buffer (bounded copy).
-            ByteBuffer d = io.writeBuffer();
-            int chunk = Math.min(len, d.capacity());
-            d.put(data, off, chunk).flip();
-            int n;
-            try {
-                n = ch.write(d);
-            } catch (IOException e) {
-                fatalError(e, "Fatal write error on socket transport");
-                return;
-            }
-            off += n;
-            len -= n;
-            if (len == 0) {
-                return;
-            }
-            setInterest(SelectionKey.OP_WRITE, true);
-        }
+        boolean wasEmpty = buffer.isEmpty();
         try {
-            buffer.add(data, off, len);
+            buffer.send(ch, io.writeBuffer(), data, off, len);
+        } catch (IOException e) {
+            fatalError(e, "Fatal write error on socket transport");
+            return;
         } catch (OutOfMemoryError e) {
             throw writeOutOfMemory(e);
+        }
+        if (buffer.isEmpty()) {
+            return; // all sent at once
+        }
+        if (wasEmpty) {
+            setInterest(SelectionKey.OP_WRITE, true);
         }
         maybePauseProtocol();
     }
@@ -375,11 +366,7 @@ public final class SocketTransport extends SelectorTransport implements Transpor
     /** Writes from the buffer until it is empty or the kernel refuses; false on error. */
     private boolean flushSome() {
         try {
-            for (int i = 0; i < MAX_READS_PER_EVENT && !buffer.isEmpty(); i++) {
-                if (buffer.flush(ch, io.writeBuffer()) < 0) {
-                    break;
-                }
-            }
+            buffer.flush(ch, io.writeBuffer(), MAX_READS_PER_EVENT);
             return true;
         } catch (IOException e) {
             setInterest(SelectionKey.OP_WRITE, false);

@@ -88,6 +88,35 @@ final class WriteBuffer {
     }
 
     /**
+     * A transport's write: when nothing is buffered, sends at once through {@code direct} (a
+     * bounded copy) what the kernel takes; copies the rest, or everything when bytes are already
+     * waiting, to the end.
+     *
+     * @throws IOException if the write fails; nothing is buffered then
+     */
+    void send(WritableByteChannel ch, ByteBuffer direct, byte[] data, int off, int len) throws IOException {
+        if (size == 0) {
+            direct.clear().put(data, off, Math.min(len, direct.capacity())).flip();
+            int n = ch.write(direct);
+            off += n;
+            len -= n;
+        }
+        add(data, off, len);
+    }
+
+    /**
+     * Writes from the front until the buffer is empty, the kernel takes less than offered, or
+     * {@code rounds} writes were made.
+     */
+    void flush(WritableByteChannel ch, ByteBuffer direct, int rounds) throws IOException {
+        for (int i = 0; i < rounds && size > 0; i++) {
+            if (flush(ch, direct.clear()) < 0) {
+                return;
+            }
+        }
+    }
+
+    /**
      * Sends from the front: fills {@code direct} (cleared) with as much as fits, writes it
      * once, and drops what was written.
      *
