@@ -19,10 +19,19 @@ interface PipeOwner {
     /** Whether the loop was in debug mode when the pipe was made. */
     boolean debug();
 
-    /** The context the pipe's events run in: the one of the call that made the pipe. */
+    /**
+     * The context the pipe's events run in: the one of the call that made the pipe.
+     *
+     * @return the context
+     */
     Context context();
 
-    /** Posts {@code r} to the loop from any thread; {@code false} once the loop is closed. */
+    /**
+     * Posts {@code r} to the loop, in the pipe's context; any thread.
+     *
+     * @param r what to run on the loop thread
+     * @return {@code false} once the loop is closed (nothing was posted)
+     */
     default boolean post(Runnable r) {
         try {
             loop().callSoonThreadsafe(r, context());
@@ -32,7 +41,11 @@ interface PipeOwner {
         }
     }
 
-    /** Schedules {@code r} for the next iteration; loop thread. */
+    /**
+     * Schedules {@code r} for the next iteration, in the pipe's context; loop thread.
+     *
+     * @param r what to run
+     */
     default void callSoon(Runnable r) {
         loop().callSoon(r, context());
     }
